@@ -1,0 +1,1 @@
+"""What happened and how it scores: indicator data, submissions, rulebooks and results."""
