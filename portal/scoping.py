@@ -73,3 +73,28 @@ def can_see_region(user, region: Region) -> bool:
         return True
     anchor = anchor_region(user)
     return anchor is not None and region.is_within(anchor)
+
+
+def can_enter_for(user, region: Region) -> bool:
+    """Region officials enter figures for their own region and the regions below it."""
+    if is_unrestricted(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.role == Role.REGION_OFFICIAL
+        and user.region_id is not None
+        and region.is_within(user.region)
+    )
+
+
+def can_approve_for(user, region: Region) -> bool:
+    """An office approves the figures of the regions strictly below its own."""
+    if is_unrestricted(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.role == Role.OFFICE
+        and user.region_id is not None
+        and region.is_within(user.region)
+        and region.pk != user.region_id
+    )

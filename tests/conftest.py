@@ -32,10 +32,10 @@ def pytest_sessionstart(session):
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from targets.services import load_reference_data
+    from assessments.reference import load_all_reference
 
     with django_db_blocker.unblock():
-        load_reference_data(fixtures_dir=FIXTURES)
+        load_all_reference(fixtures_dir=FIXTURES)
 
 
 @pytest.fixture

@@ -1,0 +1,167 @@
+"""Aggregation of data elements over quarters and up the region tree, then indicators.
+Pure: pandas frames in, pandas frames out; no ORM, no I/O.
+
+Counts before rates (DOMAIN.md): a rate is never averaged. Numerator and denominator are each
+aggregated by their own rule, and the indicator is computed from the aggregated figures:
+Q1 10/10 and Q2 900/1000 give 910/1010 = 90.1 %, not the mean 95 %.
+
+Rules per element:
+- ``sum``: flows add up over quarters and over regions;
+- ``last``: stocks; the year's figure is the latest quarter's; over regions they add up;
+- ``avg``: survey scores; weighted by the element named as weight (same region and quarter),
+  or a plain mean where no weight is configured.
+
+Frames use these columns:
+- values: ``region`` (int), ``quarter`` (int), ``element`` (str), ``value`` (float);
+- yearly: ``region``, ``element``, ``value``;
+- tree: ``region`` (int), ``parent`` (int or NA), ``depth`` (int, 0 for the top).
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+SUM, LAST, AVERAGE = "sum", "last", "avg"
+
+
+@dataclass(frozen=True)
+class ElementRule:
+    code: str
+    time: str = SUM
+    region: str = SUM
+    weight: str | None = None
+
+
+@dataclass(frozen=True)
+class IndicatorRule:
+    code: str
+    numerator: str
+    denominator: str | None = None
+    scale: float = 1.0
+
+
+def _weighted_mean(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Mean of ``value`` weighted by ``weight`` per group; the plain mean where weights are NA."""
+    weighted = frame.assign(
+        _wv=frame["value"] * frame["weight"],
+        _w=frame["weight"],
+        _n=1.0,
+    )
+    sums = weighted.groupby(keys, sort=False)[["_wv", "_w", "value", "_n"]].sum(min_count=1)
+    plain = sums["value"] / sums["_n"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_weight = sums["_wv"] / sums["_w"]
+    return by_weight.where(sums["_w"].fillna(0) > 0, plain)
+
+
+def _attach_weights(
+    frame: pd.DataFrame, source: pd.DataFrame, rules: dict[str, ElementRule], keys: list[str]
+) -> pd.DataFrame:
+    """Add a ``weight`` column: the figure of each row's weight element in ``source``."""
+    weight_of = {code: rule.weight for code, rule in rules.items() if rule.weight}
+    if not weight_of:
+        return frame.assign(weight=np.nan)
+    weights = source[source["element"].isin(set(weight_of.values()))]
+    weights = weights.rename(columns={"element": "weight_element", "value": "weight"})
+    merged = frame.assign(weight_element=frame["element"].map(weight_of))
+    return merged.merge(
+        weights[[*keys, "weight_element", "weight"]], on=[*keys, "weight_element"], how="left"
+    )
+
+
+def over_time(values: pd.DataFrame, rules: dict[str, ElementRule]) -> pd.DataFrame:
+    """The year's figure per region and element from its quarters."""
+    if values.empty:
+        return pd.DataFrame(columns=["region", "element", "value"])
+    rule_time = values["element"].map({code: rule.time for code, rule in rules.items()}).fillna(SUM)
+    parts = []
+
+    summed = values[rule_time == SUM]
+    if not summed.empty:
+        parts.append(summed.groupby(["region", "element"], sort=False)["value"].sum().reset_index())
+
+    stocks = values[rule_time == LAST]
+    if not stocks.empty:
+        latest = stocks.sort_values("quarter").groupby(["region", "element"], sort=False).tail(1)
+        parts.append(latest[["region", "element", "value"]])
+
+    averaged = values[rule_time == AVERAGE]
+    if not averaged.empty:
+        with_weights = _attach_weights(averaged, values, rules, ["region", "quarter"])
+        # The weight of a quarter is itself summed over the year (respondents add up).
+        parts.append(
+            _weighted_mean(with_weights, ["region", "element"]).rename("value").reset_index()
+        )
+
+    return pd.concat(parts, ignore_index=True)[["region", "element", "value"]]
+
+
+def _combine_children(children: pd.DataFrame, rules: dict[str, ElementRule]) -> pd.DataFrame:
+    """Parent figures from children figures (columns region, parent, element, value)."""
+    rule_region = children["element"].map({c: r.region for c, r in rules.items()}).fillna(SUM)
+    parts = []
+    plain = children[rule_region != AVERAGE]
+    if not plain.empty:
+        parts.append(plain.groupby(["parent", "element"], sort=False)["value"].sum().reset_index())
+    averaged = children[rule_region == AVERAGE]
+    if not averaged.empty:
+        # Each child weighs by its own aggregated weight figure (its respondents, say).
+        with_weights = _attach_weights(averaged, children, rules, ["region"])
+        parts.append(
+            _weighted_mean(with_weights, ["parent", "element"]).rename("value").reset_index()
+        )
+    return pd.concat(parts, ignore_index=True).rename(columns={"parent": "region"})
+
+
+def up_the_tree(
+    yearly: pd.DataFrame, tree: pd.DataFrame, rules: dict[str, ElementRule]
+) -> pd.DataFrame:
+    """Every region's figure: its own where entered there, else the aggregate of its children.
+
+    Works depth by depth from the deepest, so a level the tree skips (a district directly under
+    a municipality) needs no special case."""
+    columns = ["region", "element", "value"]
+    if yearly.empty:
+        return yearly[columns].copy()
+    depth = tree.set_index("region")["depth"]
+    parent = tree.set_index("region")["parent"]
+    own = yearly[columns].assign(depth=yearly["region"].map(depth))
+    deepest = int(depth.max())
+    levels = {deepest: own[own["depth"] == deepest][columns]}
+    for level in range(deepest - 1, -1, -1):
+        parts = [own[own["depth"] == level][columns]]
+        below = levels[level + 1]
+        if not below.empty:
+            children = below.assign(parent=below["region"].map(parent)).dropna(subset=["parent"])
+            if not children.empty:
+                children["parent"] = children["parent"].astype("int64")
+                parts.append(_combine_children(children, rules))
+        levels[level] = pd.concat(parts, ignore_index=True).drop_duplicates(
+            ["region", "element"], keep="first"
+        )
+    return pd.concat(levels.values(), ignore_index=True)[columns]
+
+
+def indicators(figures: pd.DataFrame, rules: list[IndicatorRule]) -> pd.DataFrame:
+    """Indicator values per region from aggregated figures (ratio = Σnumerator / Σdenominator)."""
+    wide = figures.pivot_table(index="region", columns="element", values="value", aggfunc="first")
+    columns = {}
+    for rule in rules:
+        numerator = (
+            wide[rule.numerator] if rule.numerator in wide else pd.Series(np.nan, index=wide.index)
+        )
+        if rule.denominator:
+            denominator = (
+                wide[rule.denominator]
+                if rule.denominator in wide
+                else pd.Series(np.nan, index=wide.index)
+            )
+            with np.errstate(divide="ignore", invalid="ignore"):
+                value = numerator / denominator.where(denominator != 0) * rule.scale
+        else:
+            value = numerator * rule.scale
+        columns[rule.code] = value
+    result = pd.DataFrame(columns, index=wide.index)
+    long = result.reset_index().melt(id_vars="region", var_name="indicator", value_name="value")
+    return long.dropna(subset=["value"]).reset_index(drop=True)

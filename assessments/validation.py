@@ -1,0 +1,205 @@
+"""Validation of quarterly figures as officials type them. Pure: no ORM, no I/O.
+
+Hard rules block saving or submitting:
+- a figure must be a number (full-width digits, thousands separators and the element's own unit
+  are accepted: "１，２３４", "93.5%", "12批");
+- counts are non-negative whole numbers; amounts are non-negative; survey percentages lie in 0–100;
+- each element's own bounds (min/max);
+- cross-element rules left ≤ right (合格批次 ≤ 抽查批次).
+
+Soft rules warn and ask for a comment before submission:
+- a figure far outside the region's own history for that element: more than ``FAR_FACTOR`` times
+  the median of its earlier quarters, or less than the median divided by it (only when there are
+  at least ``MIN_HISTORY`` earlier figures and the median is not zero).
+
+Messages are in plain Chinese, because officials read them.
+"""
+
+import re
+import statistics
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+FAR_FACTOR = Decimal(3)
+MIN_HISTORY = 3
+MAX_DIGITS = 12
+
+
+@dataclass(frozen=True)
+class ElementSpec:
+    """What validation needs to know of a data element."""
+
+    code: str
+    name: str
+    unit: str
+    value_type: str  # "count", "amount" or "percent"
+    min_value: Decimal = Decimal(0)
+    max_value: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class RuleSpec:
+    """left ≤ right within one submission."""
+
+    left: str
+    right: str
+    message: str = ""
+
+
+@dataclass(frozen=True)
+class Issue:
+    element: str
+    level: str  # "error" blocks; "warning" needs a comment
+    message: str
+
+    @property
+    def is_error(self) -> bool:
+        return self.level == "error"
+
+
+class ParseError(ValueError):
+    pass
+
+
+def parse_number(raw, unit: str = "") -> Decimal | None:
+    """Turn what an official typed (or a spreadsheet cell) into a Decimal; None for blank.
+
+    The element's own unit (or %) may trail the number: "93.5%", "12批"."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        raise ParseError("不是数字")
+    if isinstance(raw, int | Decimal):
+        return Decimal(raw)
+    if isinstance(raw, float):
+        if raw != raw:  # NaN: an empty spreadsheet cell
+            return None
+        return Decimal(repr(raw))
+    text = unicodedata.normalize("NFKC", str(raw)).strip()
+    if not text:
+        return None
+    text = text.replace(",", "").replace(" ", "")
+    for suffix in (unicodedata.normalize("NFKC", unit), "%"):
+        if suffix and text.endswith(suffix):
+            text = text[: -len(suffix)]
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+        raise ParseError(f"“{raw}”不是有效的数字")
+    try:
+        value = Decimal(text)
+    except InvalidOperation as error:  # pragma: no cover - the regex above admits only decimals
+        raise ParseError(f"“{raw}”不是有效的数字") from error
+    if len(value.as_tuple().digits) > MAX_DIGITS + 4:
+        raise ParseError(f"“{raw}”位数过多")
+    return value
+
+
+def check_value(spec: ElementSpec, value: Decimal) -> list[Issue]:
+    """Hard rules of one figure on its own."""
+    issues = []
+    name = spec.name
+
+    def error(message: str) -> None:
+        issues.append(Issue(spec.code, "error", message))
+
+    if value < 0:
+        error(f"{name}不能为负数（填写了 {_fmt(value)}）")
+    elif spec.value_type == "count" and value != value.to_integral_value():
+        error(f"{name}是计数，必须为整数（填写了 {_fmt(value)}）")
+    if spec.value_type == "percent" and not (0 <= value <= 100):
+        error(f"{name}是百分数，必须在 0 到 100 之间（填写了 {_fmt(value)}）")
+    if value >= 0 and value < spec.min_value:
+        error(f"{name}不能小于 {_fmt(spec.min_value)}{spec.unit}（填写了 {_fmt(value)}）")
+    if spec.max_value is not None and value > spec.max_value:
+        error(f"{name}不能大于 {_fmt(spec.max_value)}{spec.unit}（填写了 {_fmt(value)}）")
+    if abs(value) >= Decimal(10) ** MAX_DIGITS:
+        error(f"{name}数值过大（填写了 {_fmt(value)}）")
+    return issues
+
+
+def check_rules(
+    values: Mapping[str, Decimal], rules: Iterable[RuleSpec], names: Mapping[str, str]
+) -> list[Issue]:
+    """Cross-element rules; a rule is only checked when both figures are present."""
+    issues = []
+    for rule in rules:
+        left, right = values.get(rule.left), values.get(rule.right)
+        if left is not None and right is not None and left > right:
+            message = rule.message or f"{names[rule.left]}不能大于{names[rule.right]}"
+            issues.append(Issue(rule.left, "error", f"{message}（{_fmt(left)} > {_fmt(right)}）"))
+    return issues
+
+
+def check_history(spec: ElementSpec, value: Decimal, history: list[Decimal]) -> list[Issue]:
+    """Soft rule: a figure far from the median of the region's own earlier quarters."""
+    if len(history) < MIN_HISTORY:
+        return []
+    median = Decimal(statistics.median(history))
+    if median <= 0:
+        return []
+    if value > median * FAR_FACTOR or value < median / FAR_FACTOR:
+        return [
+            Issue(
+                spec.code,
+                "warning",
+                f"{spec.name}填写 {_fmt(value)}{spec.unit}，与本地区以往各季度的中位数 "
+                f"{_fmt(median)}{spec.unit} 相差超过 {FAR_FACTOR} 倍，请核实并填写说明",
+            )
+        ]
+    return []
+
+
+@dataclass
+class Outcome:
+    """The result of validating one submission's figures."""
+
+    values: dict[str, Decimal]
+    issues: list[Issue]
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [issue for issue in self.issues if issue.is_error]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [issue for issue in self.issues if not issue.is_error]
+
+    def unexplained_warnings(self, comments: Mapping[str, str]) -> list[Issue]:
+        return [w for w in self.warnings if not (comments.get(w.element) or "").strip()]
+
+
+def validate(
+    specs: Iterable[ElementSpec],
+    raw: Mapping[str, object],
+    rules: Iterable[RuleSpec] = (),
+    history: Mapping[str, list[Decimal]] | None = None,
+    require_all: bool = False,
+) -> Outcome:
+    """Parse and check every figure of one submission; blank figures are allowed in a draft."""
+    specs = list(specs)
+    history = history or {}
+    values: dict[str, Decimal] = {}
+    issues: list[Issue] = []
+    for spec in specs:
+        try:
+            value = parse_number(raw.get(spec.code), spec.unit)
+        except ParseError as error:
+            issues.append(Issue(spec.code, "error", f"{spec.name}：{error}"))
+            continue
+        if value is None:
+            if require_all:
+                issues.append(Issue(spec.code, "error", f"{spec.name}未填写"))
+            continue
+        problems = check_value(spec, value)
+        issues.extend(problems)
+        if not problems:
+            values[spec.code] = value
+            issues.extend(check_history(spec, value, history.get(spec.code, [])))
+    issues.extend(check_rules(values, rules, {s.code: s.name for s in specs}))
+    return Outcome(values=values, issues=issues)
+
+
+def _fmt(value: Decimal) -> str:
+    text = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
+    return text

@@ -1,0 +1,101 @@
+"""Counts before rates, LAST for stocks, weighted averages, and the tree: pure pandas."""
+
+import pandas as pd
+import pytest
+
+from assessments.aggregation import (
+    AVERAGE,
+    LAST,
+    ElementRule,
+    IndicatorRule,
+    indicators,
+    over_time,
+    up_the_tree,
+)
+
+RULES = {
+    "sampled": ElementRule("sampled"),
+    "qualified": ElementRule("qualified"),
+    "brands": ElementRule("brands", time=LAST),
+    "score": ElementRule("score", time=AVERAGE, region=AVERAGE, weight="respondents"),
+    "respondents": ElementRule("respondents"),
+}
+RATE = IndicatorRule("pass_rate", "qualified", "sampled", 100.0)
+
+
+def frame(rows):
+    return pd.DataFrame(rows, columns=["region", "quarter", "element", "value"])
+
+
+def value_of(result, region, column="element", key="sampled"):
+    rows = result[(result["region"] == region) & (result[column] == key)]["value"]
+    assert len(rows) == 1, (region, key, result)
+    return float(rows.iloc[0])
+
+
+def test_the_rate_trap_quarters_give_910_of_1010_not_the_mean_95():
+    values = frame(
+        [
+            (1, 1, "sampled", 10), (1, 1, "qualified", 10),  # Q1: 100 %
+            (1, 2, "sampled", 1000), (1, 2, "qualified", 900),  # Q2: 90 %
+        ]
+    )  # fmt: skip
+    year = over_time(values, RULES)
+    rate = value_of(indicators(year, [RATE]), 1, "indicator", "pass_rate")
+    assert rate == pytest.approx(100 * 910 / 1010)  # 90.099…, not 95
+    assert round(rate, 1) == 90.1
+
+
+def test_stocks_take_the_last_quarter_and_add_up_over_regions():
+    values = frame(
+        [(10, 1, "brands", 3), (10, 3, "brands", 5), (10, 2, "brands", 4), (11, 1, "brands", 2)]
+    )
+    year = over_time(values, RULES)
+    assert value_of(year, 10, key="brands") == 5
+    tree = pd.DataFrame({"region": [1, 10, 11], "parent": [pd.NA, 1, 1], "depth": [0, 1, 1]})
+    assert value_of(up_the_tree(year, tree, RULES), 1, key="brands") == 7
+
+
+def test_the_rate_trap_up_the_tree():
+    # Town A 10/10, town B 900/1000: the district's rate is 910/1010, not the mean of 100 and 90.
+    values = frame(
+        [(10, 1, "sampled", 10), (10, 1, "qualified", 10),
+         (11, 1, "sampled", 1000), (11, 1, "qualified", 900)]
+    )  # fmt: skip
+    tree = pd.DataFrame({"region": [1, 10, 11], "parent": [pd.NA, 1, 1], "depth": [0, 1, 1]})
+    figures = up_the_tree(over_time(values, RULES), tree, RULES)
+    assert value_of(indicators(figures, [RATE]), 1, "indicator", "pass_rate") == pytest.approx(
+        100 * 910 / 1010
+    )
+
+
+def test_survey_scores_are_weighted_by_respondents_in_time_and_over_regions():
+    values = frame(
+        [
+            (10, 1, "score", 80), (10, 1, "respondents", 100),
+            (10, 2, "score", 90), (10, 2, "respondents", 300),  # town 10: (8000+27000)/400 = 87.5
+            (11, 1, "score", 60), (11, 1, "respondents", 100),  # town 11: 60 over 100
+        ]
+    )  # fmt: skip
+    year = over_time(values, RULES)
+    assert value_of(year, 10, key="score") == pytest.approx(87.5)
+    tree = pd.DataFrame({"region": [1, 10, 11], "parent": [pd.NA, 1, 1], "depth": [0, 1, 1]})
+    district = up_the_tree(year, tree, RULES)
+    # (87.5 × 400 + 60 × 100) / 500 = 82
+    assert value_of(district, 1, key="score") == pytest.approx(82.0)
+    assert value_of(district, 1, key="respondents") == 500
+
+
+def test_a_regions_own_entry_wins_and_skipped_levels_need_no_special_case():
+    # Province 1 > district 2 (no city level) > towns 3, 4; the district enters "brands" itself.
+    tree = pd.DataFrame({"region": [1, 2, 3, 4], "parent": [pd.NA, 1, 2, 2], "depth": [0, 1, 2, 2]})
+    values = frame([(3, 1, "sampled", 5), (4, 1, "sampled", 7), (2, 1, "brands", 9)])
+    figures = up_the_tree(over_time(values, RULES), tree, RULES)
+    assert value_of(figures, 2) == 12
+    assert value_of(figures, 1) == 12
+    assert value_of(figures, 1, key="brands") == 9
+
+
+def test_a_zero_denominator_gives_no_rate():
+    year = frame([(1, 1, "sampled", 0), (1, 1, "qualified", 0)])
+    assert indicators(over_time(year, RULES), [RATE]).empty
