@@ -97,7 +97,7 @@ def over_time(values: pd.DataFrame, rules: dict[str, ElementRule]) -> pd.DataFra
     return pd.concat(parts, ignore_index=True)[["region", "element", "value"]]
 
 
-def _combine_children(children: pd.DataFrame, rules: dict[str, ElementRule]) -> pd.DataFrame:
+def combine_children(children: pd.DataFrame, rules: dict[str, ElementRule]) -> pd.DataFrame:
     """Parent figures from children figures (columns region, parent, element, value)."""
     rule_region = children["element"].map({c: r.region for c, r in rules.items()}).fillna(SUM)
     parts = []
@@ -136,7 +136,7 @@ def up_the_tree(
             children = below.assign(parent=below["region"].map(parent)).dropna(subset=["parent"])
             if not children.empty:
                 children["parent"] = children["parent"].astype("int64")
-                parts.append(_combine_children(children, rules))
+                parts.append(combine_children(children, rules))
         levels[level] = pd.concat(parts, ignore_index=True).drop_duplicates(
             ["region", "element"], keep="first"
         )

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentsConfig(AppConfig):
     name = "assessments"
     verbose_name = _("指标填报与考核")
+
+    def ready(self) -> None:
+        from assessments import services, signals
+
+        if signals.enqueue_rescore not in services.after_decision:
+            services.after_decision.append(signals.enqueue_rescore)

@@ -1,13 +1,24 @@
-"""Writes: load the measurement reference data (elements, rules, indicators, target measures)."""
+"""Writes: load how targets are measured and scored (elements, indicators, rulebooks)."""
 
+import hashlib
+import json
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
 from django.db import transaction
 
-from assessments.models import DataElement, ElementRule, Indicator, TargetMeasure
-from portal.models import Region
+from assessments.models import (
+    DataElement,
+    ElementRule,
+    Indicator,
+    Rulebook,
+    RuleItem,
+    TargetMeasure,
+    VetoRule,
+    default_grade_bands,
+)
+from portal.models import Department, Region
 from targets.models import Target
 from targets.services import ReferenceDataError, load_reference_data, read_yaml
 
@@ -19,6 +30,7 @@ class MeasurementCounts:
     indicators: int = 0
     measures: int = 0
     unmeasured: int = 0
+    rulebooks: int = 0
 
 
 @transaction.atomic
@@ -43,6 +55,11 @@ def load_measurement_data(*, path: Path) -> MeasurementCounts:
                 "max_value": Decimal(str(item["max"])) if item.get("max") is not None else None,
                 "help_text": item.get("help", ""),
                 "weight": None,
+                "applies_to": (
+                    Region.objects.get(code=str(item["applies_to"]))
+                    if item.get("applies_to")
+                    else None
+                ),
             },
         )
     for item in spec["elements"]:
@@ -114,4 +131,82 @@ def load_all_reference(*, fixtures_dir: Path):
     """Everything `make demo` and the tests need: policies first, then how targets are measured."""
     report = load_reference_data(fixtures_dir=fixtures_dir)
     measurement = load_measurement_data(path=fixtures_dir / "reference" / "measurement.yaml")
+    measurement.rulebooks = load_rulebooks(path=fixtures_dir / "reference" / "rulebooks.yaml")
     return report, measurement
+
+
+def _items_hash(spec: dict) -> str:
+    payload = {k: spec.get(k) for k in ("name", "total", "bands", "vetoes", "items")}
+    return hashlib.sha256(
+        json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()
+    ).hexdigest()
+
+
+@transaction.atomic
+def load_rulebooks(*, path: Path) -> int:
+    """Create or update the rulebooks of the fixtures; a changed rulebook gets a new version."""
+    count = 0
+    for spec in read_yaml(path):
+        digest = _items_hash(spec)
+        for year in spec["years"]:
+            rulebook, created = Rulebook.objects.get_or_create(
+                year=year,
+                scope=Region.objects.get(code=str(spec["scope"])),
+                level=spec["level"],
+                defaults={"name": spec["name"]},
+            )
+            count += 1
+            if not created and rulebook.notes.endswith(digest):
+                continue
+            rulebook.name = spec["name"]
+            rulebook.total_points = Decimal(str(spec.get("total", 100)))
+            rulebook.grade_bands = spec.get("bands") or default_grade_bands()
+            rulebook.notes = f"由 fixtures/reference/rulebooks.yaml 载入；内容指纹 {digest}"
+            if not created:
+                rulebook.version += 1
+            rulebook.save()
+            rulebook.items.all().delete()
+            rulebook.vetoes.all().delete()
+            for veto in spec.get("vetoes") or []:
+                VetoRule.objects.create(rulebook=rulebook, **veto)
+
+            order = [0]
+            for item in spec["items"]:
+                _create_item(rulebook, item, None, order)
+    return count
+
+
+def _create_item(rulebook, item: dict, parent, order: list[int]) -> None:
+    """Create a rule item and its children, numbering them in document order."""
+    order[0] += 1
+    target = None
+    if item.get("target"):
+        key, code = item["target"].split("/")
+        target = Target.objects.get(document__key=key, code=code)
+    indicator = None
+    if item.get("indicator"):
+        indicator = Indicator.objects.get(code=item["indicator"])
+    elif target is not None:
+        indicator = target.measure.indicator
+    lead = None
+    if item.get("lead"):
+        code, short = item["lead"].split(":", 1)
+        lead = Department.objects.get(region__code=code, short_name=short)
+    node = RuleItem.objects.create(
+        rulebook=rulebook,
+        parent=parent,
+        code=str(item["code"]),
+        order=order[0],
+        name=item["name"],
+        points=Decimal(str(item["points"])),
+        method=item.get("method", ""),
+        indicator=indicator,
+        target=target,
+        comparator=item.get("comparator", ""),
+        threshold=(Decimal(str(item["threshold"])) if item.get("threshold") is not None else None),
+        params=item.get("params") or {},
+        evidence=item.get("evidence", ""),
+        lead_department=lead,
+    )
+    for child in item.get("children") or []:
+        _create_item(rulebook, child, node, order)

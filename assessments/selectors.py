@@ -54,13 +54,35 @@ def elements_for(*, user) -> QuerySet[DataElement]:
     ).distinct()
 
 
-def elements_for_region(region: Region) -> list[DataElement]:
-    """The elements a region enters itself: those whose entry level is the region's level."""
-    return list(
-        DataElement.objects.filter(is_active=True, entry_level=region.level).order_by(
-            "order", "code"
+def elements_by_region(regions: list[Region]) -> dict[int, list[DataElement]]:
+    """The elements each region enters itself, in two queries whatever the number of regions:
+    those of its own level that apply to it, and, where the portal holds no regions below it
+    (a county not broken down by town), the finer ones too."""
+    elements = list(
+        DataElement.objects.filter(is_active=True)
+        .select_related("applies_to")
+        .order_by("order", "code")
+    )
+    with_children = set(
+        Region.objects.filter(parent__in=[r.pk for r in regions]).values_list(
+            "parent_id", flat=True
         )
     )
+    result = {}
+    for region in regions:
+        leaf = region.pk not in with_children
+        result[region.pk] = [
+            e
+            for e in elements
+            if (e.applies_to is None or region.path.startswith(e.applies_to.path))
+            and (e.entry_level == region.level or (leaf and e.entry_level > region.level))
+        ]
+    return result
+
+
+def elements_for_region(region: Region) -> list[DataElement]:
+    """The elements one region enters itself (see elements_by_region)."""
+    return elements_by_region([region])[region.pk]
 
 
 def element_specs(elements: list[DataElement]) -> list[ElementSpec]:
@@ -176,11 +198,16 @@ def current_period(on: date | None = None) -> Period | None:
 
 
 def expected_regions(under: Region) -> QuerySet[Region]:
-    """Regions under ``under`` (itself excluded) that enter figures themselves."""
-    levels = DataElement.objects.filter(is_active=True).values_list("entry_level", flat=True)
+    """Regions under ``under`` (itself excluded) that enter figures themselves: those at an
+    entry level, and leaves above the finest entry level (see elements_for_region)."""
+    levels = set(DataElement.objects.filter(is_active=True).values_list("entry_level", flat=True))
+    if not levels:
+        return Region.objects.none()
     return (
-        Region.objects.filter(path__startswith=under.path, level__in=set(levels))
+        Region.objects.filter(path__startswith=under.path)
         .exclude(pk=under.pk)
+        .filter(Q(level__in=levels) | Q(children__isnull=True, level__lt=max(levels)))
+        .distinct()
         .order_by("path")
     )
 
@@ -209,6 +236,22 @@ class Completeness:
         return len(self.rows)
 
     @property
+    def on_time(self) -> int:
+        return self.count("on_time")
+
+    @property
+    def late(self) -> int:
+        return self.count("late")
+
+    @property
+    def missing(self) -> int:
+        return self.count("missing")
+
+    @property
+    def drafts(self) -> int:
+        return self.count("draft")
+
+    @property
     def received(self) -> int:
         return sum(1 for row in self.rows if row.received)
 
@@ -235,10 +278,10 @@ def completeness(*, user, region: Region, period: Period) -> Completeness:
 
 
 def approval_queue(*, user) -> QuerySet[Submission]:
-    """Submitted figures waiting for this office's decision (regions strictly below it)."""
+    """Submitted figures waiting for this office's decision (the regions directly below it)."""
     queryset = submissions_for(user=user).filter(status=Status.SUBMITTED)
     if not is_unrestricted(user):
         if user.role != Role.OFFICE:
             return queryset.none()
-        queryset = queryset.exclude(region=user.region_id)
+        queryset = queryset.filter(region__parent=user.region_id)
     return queryset.order_by("first_submitted_at")

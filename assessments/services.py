@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -23,14 +23,15 @@ from assessments.models import (
     AuditEntry,
     DataElement,
     Period,
+    ReferenceValue,
     Status,
     Submission,
     Value,
     WindowReopening,
 )
 from assessments.validation import Issue, Outcome, validate
-from portal.models import Region
-from portal.scoping import can_approve_for, can_enter_for
+from portal.models import Region, Role
+from portal.scoping import can_approve_for, can_enter_for, can_see_region, is_unrestricted
 
 
 class ReportingError(Exception):
@@ -133,6 +134,8 @@ def _bump_version(submission: Submission, version: int, **changes) -> None:
 def open_submission(*, user, region: Region, period: Period) -> Submission:
     """The region's submission for the period, created as a draft when it does not exist yet."""
     _check_can_enter(user, region)
+    if not selectors.elements_for_region(region):
+        raise ReportingError(f"{region.name}本级没有需要填报的数据项。")
     submission, _ = Submission.objects.get_or_create(region=region, period=period)
     return submission
 
@@ -144,50 +147,55 @@ class SaveResult:
     changed: int = 0
 
 
-def _write_values(
-    submission: Submission,
-    elements: list[DataElement],
-    outcome: Outcome,
-    comments: Mapping[str, str],
-    user,
-    source: str,
-) -> int:
-    """Store the figures and comments that differ from the stored ones, with audit entries."""
-    existing = {v.element_id: v for v in submission.values.all()}
+@dataclass
+class _Write:
+    """What one submission's write needs: the elements touched, their figures and comments."""
+
+    submission: Submission
+    elements: list[DataElement]
+    outcome: Outcome
+    comments: Mapping[str, str]
+
+
+def _write_values(writes: list[_Write], user, source: str) -> int:
+    """Store the figures and comments that differ from the stored ones, with audit entries,
+    for any number of submissions in a handful of queries."""
+    existing = {
+        (v.submission_id, v.element_id): v
+        for v in Value.objects.filter(submission__in=[w.submission.pk for w in writes])
+    }
     to_create, to_update, to_delete, audit = [], [], [], []
-    for element in elements:
-        new = outcome.values.get(element.code)
-        comment = (comments.get(element.code) or "").strip()[:500]
-        old = existing.get(element.pk)
-        if old is None and new is None:
-            continue
-        if old is not None and new is None:
-            to_delete.append(old.pk)
-            audit.append(
-                _audit(submission, user, AuditAction.VALUE, element=element, old=_fmt(old.value),
-                       reason=comment, source=source)
-            )  # fmt: skip
-            continue
-        if old is None:
-            to_create.append(
-                Value(submission=submission, element=element, value=new, comment=comment)
-            )
-            audit.append(
-                _audit(submission, user, AuditAction.VALUE, element=element, new=_fmt(new),
-                       reason=comment, source=source)
-            )  # fmt: skip
-        elif old.value != new or old.comment != comment:
-            if old.value != new:
+    for write in writes:
+        submission = write.submission
+        for element in write.elements:
+            new = write.outcome.values.get(element.code)
+            comment = (write.comments.get(element.code) or "").strip()[:500]
+            old = existing.get((submission.pk, element.pk))
+            if old is None and new is None:
+                continue
+            entry = {"element": element, "reason": comment, "source": source}
+            if old is None:
+                to_create.append(
+                    Value(submission=submission, element=element, value=new, comment=comment)
+                )
+                audit.append(_audit(submission, user, AuditAction.VALUE, new=_fmt(new), **entry))
+            elif new is None:
+                to_delete.append(old.pk)
                 audit.append(
-                    _audit(submission, user, AuditAction.VALUE, element=element,
-                           old=_fmt(old.value), new=_fmt(new), reason=comment, source=source)
-                )  # fmt: skip
-            old.value, old.comment = new, comment
-            to_update.append(old)
+                    _audit(submission, user, AuditAction.VALUE, old=_fmt(old.value), **entry)
+                )
+            elif old.value != new or old.comment != comment:
+                if old.value != new:
+                    audit.append(
+                        _audit(submission, user, AuditAction.VALUE, old=_fmt(old.value),
+                               new=_fmt(new), **entry)
+                    )  # fmt: skip
+                old.value, old.comment = new, comment
+                to_update.append(old)
     Value.objects.filter(pk__in=to_delete).delete()
-    Value.objects.bulk_create(to_create)
-    Value.objects.bulk_update(to_update, ["value", "comment"])
-    AuditEntry.objects.bulk_create(audit)
+    Value.objects.bulk_create(to_create, batch_size=2000)
+    Value.objects.bulk_update(to_update, ["value", "comment"], batch_size=2000)
+    AuditEntry.objects.bulk_create(audit, batch_size=2000)
     return len(audit)
 
 
@@ -215,7 +223,7 @@ def save_figures(
         raise InvalidFigures("数据有误，未保存：请按提示修改后再保存。", outcome.errors)
     with transaction.atomic():
         _bump_version(submission, version)
-        changed = _write_values(submission, elements, outcome, comments, user, source)
+        changed = _write_values([_Write(submission, elements, outcome, comments)], user, source)
     return SaveResult(submission=submission, outcome=outcome, changed=changed)
 
 
@@ -267,7 +275,8 @@ def _decide(submission: Submission, user, *, version: int | None, status: str, r
     )
 
 
-def _pending_below(submission: Submission) -> list[Region]:
+def pending_below(submission: Submission) -> list[Region]:
+    """Regions below the submission's that enter figures and are not yet approved."""
     expected = list(selectors.expected_regions(submission.region))
     approved = set(
         Submission.objects.filter(
@@ -288,7 +297,7 @@ def approve(
         raise ReportingError(
             f"只能审核已提交的数据（当前状态：{submission.get_status_display()}）。"
         )
-    pending = _pending_below(submission)
+    pending = pending_below(submission)
     if pending:
         names = "、".join(r.name for r in pending[:5]) + ("等" if len(pending) > 5 else "")
         raise ReportingError(
@@ -443,10 +452,19 @@ def import_rows(
     regions = {r.code: r for r in Region.objects.filter(code__in={row.region_code for row in rows})}
     elements = {e.code: e for e in DataElement.objects.filter(is_active=True)}
     by_region: dict[str, list[ImportRow]] = defaultdict(list)
+    entered = {
+        pk: {e.code for e in found}
+        for pk, found in selectors.elements_by_region(list(regions.values())).items()
+    }
+
+    def entered_by(region: Region) -> set[str]:
+        return entered[region.pk]
+
     seen: dict[tuple[str, str], int] = {}
     for row in rows:
         region = regions.get(row.region_code)
-        if region is None:
+        # Outside the user's scope a region is simply not there: no name, no confirmation.
+        if region is None or not can_see_region(user, region):
             problems.append(
                 ImportProblem(
                     row.sheet, row.row, REGION_COLUMN, f"区划代码“{row.region_code}”不存在"
@@ -460,21 +478,12 @@ def import_rows(
             continue
         element = elements.get(row.element_code)
         if element is None:
-            problems.append(
-                ImportProblem(
-                    row.sheet, row.row, ELEMENT_COLUMN, f"数据项代码“{row.element_code}”不存在"
-                )
-            )
+            problems.append(ImportProblem(row.sheet, row.row, ELEMENT_COLUMN,
+                                          f"数据项代码“{row.element_code}”不存在"))  # fmt: skip
             continue
-        if element.entry_level != region.level:
-            problems.append(
-                ImportProblem(
-                    row.sheet,
-                    row.row,
-                    ELEMENT_COLUMN,
-                    f"“{element.name}”不在{region.get_level_display()}填报",
-                )
-            )
+        if row.element_code not in entered_by(region):
+            problems.append(ImportProblem(row.sheet, row.row, ELEMENT_COLUMN,
+                                          f"“{element.name}”不由{region.name}填报"))  # fmt: skip
             continue
         key = (row.region_code, row.element_code)
         if key in seen:
@@ -497,18 +506,20 @@ def import_rows(
         ).select_related("region", "period")
     }
     histories = selectors.histories_for([regions[code].pk for code in by_region], period)
-    specs_by_level: dict[int, tuple] = {}
+    specs_by_set: dict[frozenset, tuple] = {}
     prepared = []
     for code, region_rows in by_region.items():
         region = regions[code]
-        if region.level not in specs_by_level:
-            level_elements = selectors.elements_for_region(region)
-            specs_by_level[region.level] = (
+        codes = frozenset(entered_by(region))
+        if codes not in specs_by_set:
+            level_elements = [e for e in elements.values() if e.code in codes]
+            level_elements.sort(key=lambda e: (e.order, e.code))
+            specs_by_set[codes] = (
                 level_elements,
                 selectors.element_specs(level_elements),
                 selectors.rule_specs(level_elements),
             )
-        level_elements, specs, rules = specs_by_level[region.level]
+        level_elements, specs, rules = specs_by_set[codes]
         submission = submissions.get(code)
         first = region_rows[0]
         if submission is not None:
@@ -519,12 +530,17 @@ def import_rows(
                     ImportProblem(first.sheet, first.row, REGION_COLUMN, f"{region.name}：{error}")
                 )
                 continue
+            # Version 0 in a template means "nothing had been entered when it was downloaded".
             versions = {row.version for row in region_rows if row.version is not None}
             if versions and versions != {submission.version}:
                 problems.append(ImportProblem(first.sheet, first.row, VERSION_COLUMN,
                     f"{region.name}的数据在模板下载后已被修改（模板为第 {min(versions)} 版，"
                     f"当前为第 {submission.version} 版），请重新下载模板"))  # fmt: skip
                 continue
+        elif any(row.version for row in region_rows):
+            problems.append(ImportProblem(first.sheet, first.row, VERSION_COLUMN,
+                f"{region.name}：模板中的版本号与系统不符，请重新下载模板"))  # fmt: skip
+            continue
         elif not selectors.window_open(period, region):
             problems.append(ImportProblem(first.sheet, first.row, REGION_COLUMN,
                                           f"{region.name}：{period}不在填报期内"))  # fmt: skip
@@ -544,23 +560,79 @@ def import_rows(
         problems.sort(key=lambda p: (p.sheet, p.row))
         raise ImportRejected(problems)
 
-    result = ImportResult(rows=len(rows))
+    result = ImportResult(rows=len(rows), submissions=len(prepared))
     with transaction.atomic():
+        try:
+            with transaction.atomic():
+                created = Submission.objects.bulk_create(
+                    [
+                        Submission(region=region, period=period, version=2)
+                        for region, submission, *_ in prepared
+                        if submission is None
+                    ]
+                )
+        except IntegrityError:
+            raise Conflict(
+                "保存冲突：在您上传期间，其他人已为其中的区划创建了本季度数据。"
+                "您的文件没有保存任何内容，请重新下载模板。"
+            ) from None
+        new_by_region = {s.region_id: s for s in created}
+        _bump_versions([submission for _, submission, *_ in prepared if submission is not None])
+        writes = []
         for region, submission, region_rows, outcome, level_elements in prepared:
-            if submission is None:
-                submission = Submission.objects.create(region=region, period=period)
-            _bump_version(submission, submission.version)
+            submission = submission or new_by_region[region.pk]
             present = {row.element_code for row in region_rows}
             # Only the elements present in the file are touched; others keep their figures.
             touched = [e for e in level_elements if e.code in present]
             comments = {row.element_code: row.comment for row in region_rows}
-            result.changed += _write_values(submission, touched, outcome, comments, user, source)
-            result.submissions += 1
+            writes.append(_Write(submission, touched, outcome, comments))
+            row_of = {row.element_code: row for row in region_rows}
             for warning in outcome.warnings:
-                row = next(r for r in region_rows if r.element_code == warning.element)
-                result.warnings.append(
-                    ImportProblem(
-                        row.sheet, row.row, VALUE_COLUMN, f"{region.name}：{warning.message}"
-                    )
-                )
+                row = row_of[warning.element]
+                message = f"{region.name}：{warning.message}"
+                result.warnings.append(ImportProblem(row.sheet, row.row, VALUE_COLUMN, message))
+        result.changed = _write_values(writes, user, source)
     return result
+
+
+def _bump_versions(submissions: list[Submission]) -> None:
+    """Claim many submissions at once (one UPDATE per distinct version), or raise Conflict."""
+    by_version: dict[int, list[Submission]] = defaultdict(list)
+    for submission in submissions:
+        by_version[submission.version].append(submission)
+    now = timezone.now()
+    for version, group in by_version.items():
+        updated = Submission.objects.filter(pk__in=[s.pk for s in group], version=version).update(
+            version=F("version") + 1, updated_at=now
+        )
+        if updated != len(group):
+            raise Conflict(
+                "保存冲突：在您上传期间，其他人修改了其中部分区划的数据。"
+                "您的文件没有保存任何内容，请重新下载模板后再上传。"
+            )
+        for submission in group:
+            submission.version = version + 1
+
+
+@transaction.atomic
+def record_reference_value(
+    *, user, indicator, region: Region, year: int, value: Decimal, source: str
+) -> ReferenceValue:
+    """An office records a reference figure (全省平均水平) that its relative targets compare to:
+    of its own region or a region above it, always with the source it was taken from."""
+    if not (is_unrestricted(user) or (user.role == Role.OFFICE and user.region_id
+                                      and user.region.is_within(region))):  # fmt: skip
+        raise PermissionDenied("只有领导小组办公室可以录入本级或上级区划的参照值。")
+    if not (source or "").strip():
+        raise ReportingError("请注明参照值的来源（如哪一份通报、哪一年）。")
+    if value < 0 or (indicator.unit == "%" and value > 100):
+        raise ReportingError(f"{indicator.name}的参照值超出合理范围：{value}")
+    if not 1990 <= year <= 2100:
+        raise ReportingError("年度无效。")
+    reference, _ = ReferenceValue.objects.update_or_create(
+        indicator=indicator,
+        region=region,
+        year=year,
+        defaults={"value": value, "source": source.strip()[:255], "entered_by": user},
+    )
+    return reference

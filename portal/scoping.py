@@ -88,7 +88,20 @@ def can_enter_for(user, region: Region) -> bool:
 
 
 def can_approve_for(user, region: Region) -> bool:
-    """An office approves the figures of the regions strictly below its own."""
+    """The office of the region directly above approves (town → district → city): each level
+    checks the level below it, and nobody skips a level."""
+    if is_unrestricted(user):
+        return True
+    return (
+        user.is_authenticated
+        and user.role == Role.OFFICE
+        and user.region_id is not None
+        and region.parent_id == user.region_id
+    )
+
+
+def can_manage_documents_for(user, region: Region) -> bool:
+    """An office records the policy documents of its own region and the regions below it."""
     if is_unrestricted(user):
         return True
     return (
@@ -96,5 +109,4 @@ def can_approve_for(user, region: Region) -> bool:
         and user.role == Role.OFFICE
         and user.region_id is not None
         and region.is_within(user.region)
-        and region.pk != user.region_id
     )

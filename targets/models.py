@@ -348,3 +348,43 @@ class CampaignPhase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}（{self.start:%Y-%m-%d}～{self.end:%Y-%m-%d}）"
+
+
+class DraftStatus(models.TextChoices):
+    OPEN = "open", _("待审阅")
+    ACCEPTED = "accepted", _("已采纳")
+    DISCARDED = "discarded", _("已放弃")
+
+
+class DocumentDraft(models.Model):
+    """A pasted or uploaded policy text with what the reader found in it, awaiting review."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("适用区划"), on_delete=models.PROTECT, related_name="+"
+    )
+    source_name = models.CharField(_("来源文件"), max_length=255, blank=True)
+    text = models.TextField(_("全文"))
+    reading = models.JSONField(_("识别结果"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=DraftStatus.choices, default=DraftStatus.OPEN
+    )
+    document = models.ForeignKey(
+        PolicyDocument,
+        verbose_name=_("生成的文件"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        "portal.User", verbose_name=_("创建人"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("文件识别草稿")
+        verbose_name_plural = _("文件识别草稿")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.reading.get("title") or self.source_name or f"草稿 {self.pk}"

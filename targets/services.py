@@ -127,7 +127,7 @@ def load_policy(*, spec: dict, text: str) -> DocumentCounts:
         },
     )
     counts = DocumentCounts(key=key)
-    sections = _rebuild_sections(document, text)
+    sections = rebuild_sections(document, text)
     counts.sections = len(sections)
     resolve = _DepartmentResolver(region, where=key)
 
@@ -251,7 +251,7 @@ def load_policy(*, spec: dict, text: str) -> DocumentCounts:
     return counts
 
 
-def _rebuild_sections(document: PolicyDocument, text: str) -> dict[str, Section]:
+def rebuild_sections(document: PolicyDocument, text: str) -> dict[str, Section]:
     """Replace the document's sections with those split from its text, keyed by path."""
     document.sections.all().delete()
     by_path: dict[str, Section] = {}

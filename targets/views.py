@@ -1,10 +1,18 @@
 """Pages for policy documents: the list and one document with its targets and tasks."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from targets import selectors
-from targets.markup import find_mark, segment
+from portal.scoping import can_manage_documents_for, visible_regions
+from portal.uploads import UploadRejected
+from targets import drafting, selectors
+from targets.forms import HeaderForm, NewDraftForm, TargetFormSet, TaskForm, TaskFormSet
+from targets.markup import Mark, find_mark, segment
+from targets.models import DocumentDraft, DraftStatus
 
 
 @login_required
@@ -31,3 +39,184 @@ def document_detail(request, pk: int):
         "targets/document_detail.html",
         {"document": document, "segments": segment(text, marks)},
     )
+
+
+def _manageable_regions(user):
+    regions = visible_regions(user).order_by("path")
+    return regions.filter(pk__in=[r.pk for r in regions if can_manage_documents_for(user, r)])
+
+
+@login_required
+def draft_new(request):
+    """Paste or upload a policy text; the reader drafts its targets and tasks."""
+    regions = _manageable_regions(request.user)
+    if not regions.exists():
+        raise PermissionDenied("只有领导小组办公室可以录入政策文件。")
+    form = NewDraftForm(request.POST or None, request.FILES or None, regions=regions)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data.get("upload")
+        try:
+            if upload:
+                text = drafting.extract_text(upload.name, upload.read(drafting.MAX_UPLOAD + 1))
+            else:
+                text = form.cleaned_data["text"]
+            draft = drafting.create_draft(
+                user=request.user,
+                region=form.cleaned_data["region"],
+                text=text,
+                source_name=upload.name if upload else "",
+            )
+        except UploadRejected as error:
+            form.add_error("upload" if upload else "text", str(error))
+        else:
+            return redirect("targets:draft_review", pk=draft.pk)
+    if request.method == "POST":
+        status = 400
+    drafts = DocumentDraft.objects.filter(
+        region__in=regions, status=DraftStatus.OPEN
+    ).select_related("created_by")[:20]
+    return render(
+        request, "targets/draft_new.html", {"form": form, "drafts": drafts}, status=status
+    )
+
+
+def _draft_for(user, pk: int) -> DocumentDraft:
+    draft = get_object_or_404(DocumentDraft.objects.select_related("region"), pk=pk)
+    if not can_manage_documents_for(user, draft.region):
+        raise Http404("草稿不存在或不在您的权限范围内")
+    return draft
+
+
+def _initial(draft: DocumentDraft):
+    reading = draft.reading
+    header = {
+        "title": reading.get("title", ""),
+        "doc_number": reading.get("doc_number", ""),
+        "issuer": reading.get("issuer", ""),
+        "issue_date": reading.get("issue_date"),
+        "horizon_year": reading.get("horizon_year"),
+    }
+    targets = [
+        {
+            "indicator": t["indicator"],
+            "comparator": t["comparator"],
+            "value": t["value"],
+            "unit": t["unit"],
+            "reference": t.get("reference", ""),
+            "horizon_year": t.get("horizon_year"),
+            "aspirational": t.get("aspirational", False),
+            "kind": t.get("kind", "stock"),
+            "quote": t["quote"],
+        }
+        for t in reading.get("targets", [])
+    ]
+    tasks = [
+        {
+            "text": t["text"],
+            "lead": "、".join(t["lead"]),
+            "cooperating": "、".join(t["cooperating"]),
+        }
+        for t in reading.get("tasks", [])
+    ]
+    return header, targets, tasks
+
+
+def _review_marks(draft: DocumentDraft, target_forms, task_forms) -> list[Mark]:
+    marks = []
+    for index, form in enumerate(target_forms):
+        quote = form["quote"].value() or ""
+        mark = find_mark(draft.text, "target", str(index), quote)
+        if mark:
+            marks.append(mark)
+    for index, form in enumerate(task_forms):
+        mark = find_mark(draft.text, "task", str(index), form["text"].value() or "")
+        if mark:
+            marks.append(mark)
+    return marks
+
+
+def _kept(form) -> bool:
+    return bool(form.cleaned_data) and not form.cleaned_data.get("DELETE")
+
+
+@login_required
+def draft_review(request, pk: int):
+    """Review what the reader found beside the text, correct it, and accept."""
+    draft = _draft_for(request.user, pk)
+    if draft.status == DraftStatus.ACCEPTED and draft.document_id:
+        return redirect("targets:document_detail", pk=draft.document_id)
+    header_initial, targets_initial, tasks_initial = _initial(draft)
+    if request.method == "POST":
+        header = HeaderForm(request.POST, prefix="h")
+        targets = TargetFormSet(request.POST, prefix="t")
+        tasks = TaskFormSet(request.POST, prefix="k")
+    else:
+        header = HeaderForm(initial=header_initial, prefix="h")
+        targets = TargetFormSet(initial=targets_initial, prefix="t")
+        tasks = TaskFormSet(initial=tasks_initial, prefix="k")
+    problems: list[str] = []
+    if request.method == "POST" and header.is_valid() and targets.is_valid() and tasks.is_valid():
+        kept_targets = [
+            f.cleaned_data
+            for f in targets.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        kept_tasks = [
+            f.cleaned_data
+            for f in tasks.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        try:
+            document = drafting.accept_draft(
+                user=request.user,
+                draft=draft,
+                header=drafting.HeaderInput(**header.cleaned_data),
+                targets=[
+                    drafting.TargetInput(**{k: v for k, v in t.items() if k != "DELETE"})
+                    for t in kept_targets
+                ],
+                tasks=[
+                    drafting.TaskInput(
+                        text=t["text"],
+                        lead=TaskForm.names(t["lead"]),
+                        cooperating=TaskForm.names(t["cooperating"]),
+                    )
+                    for t in kept_tasks
+                ],
+            )
+        except drafting.DraftInvalid as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                f"已采纳：{document.title}"
+                f"（目标 {len(kept_targets)} 个，任务 {len(kept_tasks)} 项）。",
+            )
+            return redirect("targets:document_detail", pk=document.pk)
+    marks = _review_marks(draft, targets.forms, tasks.forms)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "targets/draft_review.html",
+        {
+            "draft": draft,
+            "header": header,
+            "targets": targets,
+            "tasks": tasks,
+            "segments": segment(draft.text, marks),
+            "problems": problems,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def draft_discard(request, pk: int):
+    draft = _draft_for(request.user, pk)
+    if draft.status == DraftStatus.OPEN:
+        draft.status = DraftStatus.DISCARDED
+        draft.save(update_fields=["status"])
+        messages.success(request, "草稿已放弃。")
+    return redirect("targets:draft_new")

@@ -285,3 +285,37 @@ def test_completeness_counts_expected_received_on_time_late_and_missing(people, 
     assert (report.count("draft"), report.count("missing")) == (1, 7)
     outsider = completeness(user=people["baodi"], region=region(JINAN), period=period)
     assert outsider.expected == 0
+
+
+def test_an_office_records_a_reference_value_of_a_region_above_it(people):
+    from decimal import Decimal
+
+    from assessments.models import Indicator
+
+    indicator = Indicator.objects.get(code="nat_pass_rate")
+    fujian = region("350000")
+    reference = services.record_reference_value(
+        user=people["district_office"], indicator=indicator, region=fujian, year=2090,
+        value=Decimal("93.6"), source="福建省2090年监督抽查通报",
+    )  # fmt: skip
+    assert (reference.value, reference.entered_by) == (Decimal("93.6"), people["district_office"])
+    with pytest.raises(services.ReportingError, match="来源"):
+        services.record_reference_value(
+            user=people["district_office"], indicator=indicator, region=fujian, year=2090,
+            value=Decimal("93"), source=" ",
+        )  # fmt: skip
+    with pytest.raises(services.ReportingError, match="超出合理范围"):
+        services.record_reference_value(
+            user=people["district_office"], indicator=indicator, region=fujian, year=2090,
+            value=Decimal("101"), source="x",
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):  # not an office
+        services.record_reference_value(
+            user=people["district"], indicator=indicator, region=fujian, year=2090,
+            value=Decimal("93"), source="x",
+        )  # fmt: skip
+    with pytest.raises(PermissionDenied):  # a region below, not above
+        services.record_reference_value(
+            user=people["district_office"], indicator=indicator, region=region(GUSHAN),
+            year=2090, value=Decimal("93"), source="x",
+        )  # fmt: skip

@@ -30,7 +30,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"数据项 {measurement.elements} 个，校验规则 {measurement.rules} 条，"
-            f"指标 {measurement.indicators} 个，已关联指标的目标 {measurement.measures} 个"
+            f"指标 {measurement.indicators} 个，已关联指标的目标 {measurement.measures} 个，"
+            f"考核评分细则 {measurement.rulebooks} 份"
         )
         if measurement.unmeasured:
             raise CommandError(f"有 {measurement.unmeasured} 个目标没有关联计量指标")

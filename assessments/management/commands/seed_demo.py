@@ -1,0 +1,48 @@
+"""Demo set-up for `make demo`: peer regions, demo accounts and two years of quarterly data."""
+
+import os
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.utils import timezone
+
+from assessments.demo import generate_demo_data
+from portal.services import ensure_demo_accounts, generate_password, upsert_regions
+from targets.services import read_yaml
+
+
+class Command(BaseCommand):
+    help = (
+        "创建演示区划、演示账号（密码取环境变量 DEMO_PASSWORD，未设置时随机生成并打印）"
+        "和两年的季度演示数据"
+    )
+
+    def add_arguments(self, parser):
+        demo = Path(settings.BASE_DIR) / "fixtures" / "demo"
+        parser.add_argument("--accounts", default=str(demo / "accounts.yaml"))
+        parser.add_argument("--regions", default=str(demo / "regions.yaml"))
+        parser.add_argument("--no-data", action="store_true", help="只创建账号，不生成季度数据")
+
+    def handle(self, *args, **options):
+        upsert_regions(tree=read_yaml(Path(options["regions"])))
+        password = os.environ.get("DEMO_PASSWORD") or generate_password()
+        accounts = ensure_demo_accounts(
+            accounts=read_yaml(Path(options["accounts"])), password=password
+        )
+        if not options["no_data"]:
+            report = generate_demo_data(today=timezone.localdate())
+            if report.skipped:
+                self.stdout.write("季度数据已存在，未重新生成。")
+            else:
+                states = "，".join(f"{k} {v}" for k, v in sorted(report.statuses.items()))
+                self.stdout.write(
+                    f"季度演示数据：{report.periods[0]}–{report.periods[-1]}，"
+                    f"填报 {report.submissions} 份，数值 {report.values} 个（{states}）"
+                )
+        self.stdout.write("")
+        self.stdout.write("演示账号（demo accounts）:")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<20} {account.role:<16} {account.label}")
+        self.stdout.write(f"  密码 / password: {password}")
+        self.stdout.write("")

@@ -1,0 +1,622 @@
+"""Writes: assessment runs. Roll a year's approved figures up the region tree, score every
+rulebook of the year, raise warnings, and publish it all at once.
+
+- A run is a recorded object (``AssessmentRun``) with status, progress, a fingerprint of its
+  inputs and a summary. The database refuses a second running run of the same year; a run
+  whose heartbeat stopped (its worker died) is marked failed by the next one.
+- Everything is computed in memory from SQL set operations (queries.py) and pure modules
+  (aggregation, rollup, scoring), then written in ONE transaction that replaces the previous
+  results. Readers see the previous complete run until that transaction commits; a worker killed
+  before the commit leaves nothing behind. The same inputs give the same rows.
+- ``rescore_path`` re-scores after one approval: it recomputes the group of the approved region
+  from SQL, climbs only the path above it using the published figures of the siblings, re-scores
+  only the rulebooks on that path, and replaces only those rows.
+"""
+
+import hashlib
+import logging
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import numpy as np
+import pandas as pd
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from assessments import queries
+from assessments.aggregation import ElementRule, IndicatorRule
+from assessments.models import (
+    AssessmentRun,
+    DataElement,
+    ElementFigure,
+    Indicator,
+    QualityIncident,
+    ReferenceValue,
+    RegionFigure,
+    RegionResult,
+    Rulebook,
+    RunStatus,
+    Severity,
+    TargetMeasure,
+    TargetWarning,
+)
+from assessments.rollup import (
+    TargetCheck,
+    check_target,
+    climb,
+    group_figures,
+    indicator_table,
+    project,
+    recombine,
+    same_quarters,
+)
+from assessments.scoring import ItemSpec, RulebookSpec, score
+from portal.models import Region, RegionLevel
+
+logger = logging.getLogger(__name__)
+STALE_AFTER = timedelta(minutes=15)
+Progress = Callable[[int, str], None]
+
+
+class RunInProgress(Exception):
+    """Another run of the same year is still running."""
+
+
+@dataclass
+class Model:
+    """The configuration a run reads once: element and indicator rules, rulebooks."""
+
+    rules: dict[str, ElementRule]
+    codes: dict[int, str]
+    element_ids: dict[str, int]
+    indicator_rules: list[IndicatorRule]
+    indicator_ids: dict[str, int]
+    rulebooks: list[Rulebook]
+    versions: dict[str, int] = field(default_factory=dict)
+
+
+def load_model(year: int) -> Model:
+    elements = list(DataElement.objects.select_related("weight"))
+    rules = {
+        e.code: ElementRule(
+            e.code, e.time_aggregation, e.region_aggregation, e.weight.code if e.weight else None
+        )
+        for e in elements
+    }
+    indicators = list(Indicator.objects.select_related("numerator", "denominator"))
+    indicator_rules = [
+        IndicatorRule(
+            i.code,
+            i.numerator.code,
+            i.denominator.code if i.denominator else None,
+            float(i.scale),
+        )
+        for i in indicators
+    ]
+    rulebooks = list(
+        Rulebook.objects.filter(year=year)
+        .select_related("scope")
+        .prefetch_related("items__indicator", "items__target__measure__reference_region", "vetoes")
+        .order_by("pk")
+    )
+    return Model(
+        rules=rules,
+        codes={e.pk: e.code for e in elements},
+        element_ids={e.code: e.pk for e in elements},
+        indicator_rules=indicator_rules,
+        indicator_ids={i.code: i.pk for i in indicators},
+        rulebooks=rulebooks,
+        versions={str(r.pk): r.version for r in rulebooks},
+    )
+
+
+# --- Run lifecycle ------------------------------------------------------------------------------
+
+
+def _reap_stale(year: int) -> None:
+    """A running run whose heartbeat stopped belongs to a dead worker: mark it failed."""
+    cutoff = timezone.now() - STALE_AFTER
+    AssessmentRun.objects.filter(year=year, status=RunStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
+    ).update(status=RunStatus.FAILED, error="运行中断（工作进程已停止），已由后续计算标记为失败。",
+             finished_at=timezone.now())  # fmt: skip
+
+
+def start_run(*, year: int, trigger: str, user=None, path_region=None) -> AssessmentRun:
+    """Record a new running run, or raise RunInProgress when the year is already running."""
+    _reap_stale(year)
+    try:
+        with transaction.atomic():
+            return AssessmentRun.objects.create(
+                year=year,
+                trigger=trigger,
+                created_by=user if user is not None and user.is_authenticated else None,
+                path_region=path_region,
+                heartbeat_at=timezone.now(),
+                message="排队中",
+            )
+    except IntegrityError:
+        raise RunInProgress(f"{year}年的考核计算正在进行中，请稍后再试。") from None
+
+
+def _beat(run: AssessmentRun, progress: int, message: str, on_progress: Progress | None) -> None:
+    run.progress, run.message = progress, message
+    AssessmentRun.objects.filter(pk=run.pk).update(
+        progress=progress, message=message, heartbeat_at=timezone.now()
+    )
+    if on_progress:
+        on_progress(progress, message)
+
+
+def _fail(run: AssessmentRun, error: BaseException) -> None:
+    logger.exception("assessment run %s failed", run.pk)
+    AssessmentRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.FAILED,
+        error="".join(traceback.format_exception_only(type(error), error)).strip()[:2000],
+        finished_at=timezone.now(),
+    )
+    run.status = RunStatus.FAILED
+
+
+def latest_run(year: int) -> AssessmentRun | None:
+    """The run whose results readers see: the latest successful one."""
+    return (
+        AssessmentRun.objects.filter(year=year, status=RunStatus.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .first()
+    )
+
+
+def run_year(*, year: int, trigger: str = "command", user=None, on_progress=None) -> AssessmentRun:
+    """The full run of a year: every region, every rulebook, every warning."""
+    run = start_run(year=year, trigger=trigger, user=user)
+    try:
+        _full(run, on_progress)
+    except BaseException as error:
+        _fail(run, error)
+        raise
+    return run
+
+
+def rescore_path(*, year: int, region: Region, trigger: str = "approval") -> AssessmentRun:
+    """Re-score after a change in ``region``: only the path above it and its rulebooks."""
+    if latest_run(year) is None:
+        return run_year(year=year, trigger=trigger)
+    run = start_run(year=year, trigger=trigger, path_region=region)
+    try:
+        _path(run, region)
+    except BaseException as error:
+        _fail(run, error)
+        raise
+    return run
+
+
+# --- Full run -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Computed:
+    """Everything a run publishes, as frames with region ids."""
+
+    elements: pd.DataFrame  # region, element, value, quarters
+    indicators: pd.DataFrame  # region, indicator, value, projected, quarters
+    results: list[RegionResult]
+    warnings: list[TargetWarning]
+    fingerprint: str
+    summary: dict
+
+
+def _town_scopes(model: Model) -> list[Region]:
+    return [r.scope for r in model.rulebooks if r.level == RegionLevel.TOWN]
+
+
+def _groups(year: int, model: Model, under: Region | None = None) -> tuple[pd.DataFrame, list]:
+    partials = queries.partial_figures(year, under=under)
+    weighted = queries.weighted_figures(year, under=under)
+    return group_figures(partials, weighted, model.rules, model.codes), [partials, weighted]
+
+
+def _town_groups(year: int, model: Model, scopes: list[Region]) -> tuple[pd.DataFrame, list]:
+    frames, raw = [], []
+    for scope in scopes:
+        partials = queries.partial_figures(year, under=scope, per_region=True)
+        weighted = queries.weighted_figures(year, under=scope, per_region=True)
+        frames.append(group_figures(partials, weighted, model.rules, model.codes))
+        raw += [partials, weighted]
+    if not frames:
+        return pd.DataFrame(columns=["region", "element", "value", "quarters"]), raw
+    towns = pd.concat(frames, ignore_index=True)
+    in_scope = set(_towns_under(scopes))
+    towns = towns[towns["region"].isin(in_scope)]
+    return towns.drop_duplicates(["region", "element"]), raw
+
+
+def _towns_under(scopes: list[Region]) -> list[int]:
+    """Every town a town-level rulebook scores, with figures or without (those score 0)."""
+    ids: list[int] = []
+    for scope in scopes:
+        ids += Region.objects.filter(
+            level=RegionLevel.TOWN, path__startswith=scope.path
+        ).values_list("pk", flat=True)
+    return ids
+
+
+def _full(run: AssessmentRun, on_progress: Progress | None) -> None:
+    year = run.year
+    _beat(run, 5, "读取已审核数据", on_progress)
+    model = load_model(year)
+    groups, raw = _groups(year, model)
+    towns, town_raw = _town_groups(year, model, _town_scopes(model))
+    _beat(run, 40, "逐级汇总", on_progress)
+    tree = queries.region_tree(_towns_under(_town_scopes(model)))
+    figures = climb(groups, tree, model.rules)
+    figures = pd.concat([figures, towns], ignore_index=True).drop_duplicates(
+        ["region", "element"], keep="first"
+    )
+    computed = _compute(run, model, figures, tree, raw + town_raw, on_progress)
+    _beat(run, 90, "发布结果", on_progress)
+    with transaction.atomic():
+        ElementFigure.objects.filter(year=year).delete()
+        RegionFigure.objects.filter(year=year).delete()
+        RegionResult.objects.filter(rulebook__year=year).delete()
+        TargetWarning.objects.filter(year=year).delete()
+        _write(run, model, computed)
+        _finish(run, model, computed)
+
+
+def _compute(run, model: Model, figures, tree, raw: list, on_progress) -> Computed:
+    year = run.year
+    projected = project(figures, model.rules)
+    indicators = indicator_table(figures, projected, model.indicator_rules)
+    _beat(run, 60, "评分", on_progress)
+    results, vetoed = _score_all(year, model, indicators, tree)
+    _beat(run, 75, "预警", on_progress)
+    warnings = _warnings(year, model, indicators, tree, vetoed)
+    fingerprint = _fingerprint(raw, model, year)
+    summary = {
+        "regions": int(figures["region"].nunique()),
+        "figures": len(figures),
+        "rulebooks": len(model.rulebooks),
+        "results": len(results),
+        "warnings": {
+            "red": sum(w.level == "red" for w in warnings),
+            "yellow": sum(w.level == "yellow" for w in warnings),
+        },
+    }
+    return Computed(figures, indicators, results, warnings, fingerprint, summary)
+
+
+def _item_specs(rulebook: Rulebook, year: int, references: dict) -> tuple[ItemSpec, ...]:
+    leaves = [item for item in rulebook.items.all() if item.method]
+    specs = []
+    for item in leaves:
+        target = item.target
+        comparator = item.comparator or (target.comparator if target else ">=")
+        threshold = (
+            item.threshold if item.threshold is not None else (target.value if target else None)
+        )
+        reference = None
+        if item.method == "relative" and target is not None and hasattr(target, "measure"):
+            region = target.measure.reference_region
+            indicator = item.indicator or target.measure.indicator
+            if region is not None:
+                reference = references.get((indicator.pk, region.pk, year))
+        specs.append(
+            ItemSpec(
+                code=item.code,
+                points=float(item.points),
+                method=item.method,
+                indicator=item.indicator.code if item.indicator else None,
+                comparator=comparator,
+                threshold=float(threshold) if threshold is not None else None,
+                reference=float(reference) if reference is not None else None,
+                params=item.params or {},
+            )
+        )
+    return tuple(specs)
+
+
+def _score_all(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame, only=None):
+    """Results of every rulebook (or those in ``only``) and the regions vetoed, by region id."""
+    references = {
+        (r.indicator_id, r.region_id, r.year): r.value
+        for r in ReferenceValue.objects.filter(year=year)
+    }
+    incidents = list(
+        QualityIncident.objects.filter(occurred_on__year=year).select_related("region")
+    )
+    values = indicators.pivot_table(
+        index="region", columns="indicator", values="value", aggfunc="first"
+    )
+    info = tree.set_index("region")
+    results, vetoed = [], {}
+    for rulebook in model.rulebooks:
+        if only is not None and rulebook.pk not in only:
+            continue
+        peers = info[
+            (info["level"] == rulebook.level) & info["path"].str.startswith(rulebook.scope.path)
+        ]
+        if peers.empty:
+            continue
+        spec = RulebookSpec(
+            items=_item_specs(rulebook, year, references),
+            bands=tuple((b["grade"], float(b["min"])) for b in rulebook.grade_bands),
+        )
+        vetoes = _vetoes(rulebook, peers, incidents)
+        frame = score(spec, values.reindex(peers.index), vetoes)
+        for region_id, row in frame.sort_index().iterrows():
+            results.append(
+                RegionResult(
+                    rulebook=rulebook,
+                    region_id=int(region_id),
+                    total=round(float(row["total"]), 2),
+                    grade=row["grade"],
+                    rank=int(row["rank"]),
+                    peers=int(row["peers"]),
+                    vetoed=bool(row["vetoed"]),
+                    veto_reason=row["veto_reason"],
+                    items={item.code: round(float(row[item.code]), 4) for item in spec.items},
+                )
+            )
+            if row["vetoed"]:
+                vetoed[int(region_id)] = row["veto_reason"]
+    return results, vetoed
+
+
+def _vetoes(rulebook: Rulebook, peers: pd.DataFrame, incidents) -> dict[int, str]:
+    rules = list(rulebook.vetoes.all())
+    if not rules or not incidents:
+        return {}
+    threshold = min(rule.min_severity for rule in rules)
+    vetoes = {}
+    for incident in sorted(incidents, key=lambda i: (i.occurred_on, i.pk)):
+        if incident.severity < threshold:
+            continue
+        for region_id, path in peers["path"].items():
+            if incident.region.path.startswith(path) and region_id not in vetoes:
+                vetoes[int(region_id)] = (
+                    f"一票否决：{incident.occurred_on:%Y-%m-%d} {incident.region.name}"
+                    f"{incident.description}（{Severity(incident.severity).label}）"
+                )
+    return vetoes
+
+
+def _warnings(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame, vetoed,
+              regions=None) -> list[TargetWarning]:  # fmt: skip
+    names = tree.set_index("region")["name"]
+    table = indicators.set_index(["region", "indicator"])
+    measures = (
+        TargetMeasure.objects.filter(target__document__in_force=True)
+        .select_related("target", "indicator", "reference_region", "indicator__numerator")
+        .prefetch_related("target__responsible_departments")
+    )
+    references = {
+        (r.indicator_id, r.region_id): float(r.value)
+        for r in ReferenceValue.objects.filter(year=year)
+    }
+    history = {
+        (f.region_id, f.indicator_id, f.year): f.value
+        for f in RegionFigure.objects.filter(year__lt=year, indicator__measures__isnull=False)
+    }
+    warnings = []
+    for measure in measures.order_by("target_id"):
+        target = measure.target
+        if regions is not None and target.region_id not in regions:
+            continue
+        key = (target.region_id, measure.indicator.code)
+        if key not in table.index:
+            continue
+        row = table.loc[key]
+        if target.value is not None:
+            threshold = float(target.value)
+        elif measure.reference_region_id:
+            threshold = references.get((measure.indicator_id, measure.reference_region_id))
+        else:
+            threshold = None
+        cumulative = measure.cumulative_from is not None
+        earlier = sum(
+            history.get((target.region_id, measure.indicator_id, y), 0.0)
+            for y in range(measure.cumulative_from or year, year)
+        )
+        check = TargetCheck(
+            target_id=target.pk,
+            region_id=target.region_id,
+            region_name=names.get(target.region_id, ""),
+            label=target.indicator,
+            unit=target.unit,
+            comparator=target.comparator,
+            threshold=threshold,
+            horizon_year=target.horizon_year,
+            departments="、".join(d.short_name for d in target.responsible_departments.all()),
+            cumulative=cumulative,
+            earlier_total=earlier,
+            last_year_value=history.get((target.region_id, measure.indicator_id, year - 1)),
+            stock=measure.indicator.numerator.time_aggregation == "last",
+        )
+        found = check_target(
+            check, float(row["value"]), _float(row["projected"]), int(row["quarters"]), year
+        )
+        if found:
+            warnings.append(TargetWarning(year=year, region_id=found.region_id, target_id=target.pk,
+                                          level=found.level, actual=found.actual,
+                                          projected=found.projected, required=found.required,
+                                          gap=found.gap, message=found.message,
+                                          departments=found.departments))  # fmt: skip
+    for region_id, reason in sorted(vetoed.items()):
+        if regions is not None and region_id not in regions:
+            continue
+        warnings.append(
+            TargetWarning(year=year, region_id=region_id, level="red",
+                          message=f"{names.get(region_id, '')}：{reason}")
+        )  # fmt: skip
+    return warnings
+
+
+def _float(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
+
+
+def _fingerprint(frames: list[pd.DataFrame], model: Model, year: int) -> str:
+    digest = hashlib.sha256()
+    for frame in frames:
+        ordered = frame.sort_values(list(frame.columns[:2])).reset_index(drop=True)
+        digest.update(pd.util.hash_pandas_object(ordered.astype(str), index=False).values.tobytes())
+    references = ReferenceValue.objects.filter(year=year).order_by("pk")
+    incidents = QualityIncident.objects.filter(occurred_on__year=year).order_by("pk")
+    for part in (
+        sorted(model.versions.items()),
+        list(references.values_list("indicator_id", "region_id", "value")),
+        list(incidents.values_list("region_id", "severity", "occurred_on")),
+    ):
+        digest.update(repr(part).encode())
+    return digest.hexdigest()
+
+
+def _write(run: AssessmentRun, model: Model, computed: Computed) -> None:
+    year = run.year
+    element_rows = computed.elements[["region", "element", "value", "quarters"]]
+    ElementFigure.objects.bulk_create(
+        [
+            ElementFigure(
+                run=run,
+                year=year,
+                region_id=int(region),
+                element_id=model.element_ids[element],
+                quarters=int(quarters),
+                value=float(value),
+            )
+            for region, element, value, quarters in element_rows.itertuples(index=False)
+        ],
+        batch_size=5000,
+    )
+    indicator_rows = computed.indicators[["region", "indicator", "value", "projected", "quarters"]]
+    RegionFigure.objects.bulk_create(
+        [
+            RegionFigure(
+                run=run,
+                year=year,
+                region_id=int(region),
+                indicator_id=model.indicator_ids[indicator],
+                quarters=int(quarters),
+                value=float(value),
+                projected=_float(projected),
+            )
+            for region, indicator, value, projected, quarters in indicator_rows.itertuples(
+                index=False
+            )
+        ],
+        batch_size=5000,
+    )
+    for result in computed.results:
+        result.run = run
+    RegionResult.objects.bulk_create(computed.results, batch_size=5000)
+    for warning in computed.warnings:
+        warning.run = run
+    TargetWarning.objects.bulk_create(computed.warnings, batch_size=5000)
+
+
+def _finish(run: AssessmentRun, model: Model, computed: Computed) -> None:
+    run.status = RunStatus.SUCCEEDED
+    run.progress = 100
+    run.message = "完成"
+    run.fingerprint = computed.fingerprint
+    run.summary = computed.summary
+    run.rulebook_versions = model.versions
+    run.finished_at = timezone.now()
+    run.heartbeat_at = run.finished_at
+    run.save()
+
+
+# --- Path re-score ------------------------------------------------------------------------------
+
+
+def _published_elements(year: int, region_ids) -> pd.DataFrame:
+    rows = ElementFigure.objects.filter(year=year, region_id__in=list(region_ids)).values_list(
+        "region_id", "element__code", "value", "quarters"
+    )
+    return pd.DataFrame.from_records(list(rows), columns=["region", "element", "value", "quarters"])
+
+
+def _path(run: AssessmentRun, region: Region) -> None:
+    year = run.year
+    model = load_model(year)
+    group = region.parent if region.level == RegionLevel.TOWN and region.parent_id else region
+    path_regions = list(group.ancestors())  # top first, the group last
+    path_ids = [r.pk for r in path_regions]
+
+    own, raw = _groups(year, model, under=group)
+    own = own[own["region"] == group.pk]
+    # Climb: each ancestor from its children's published figures, with the changed child replaced.
+    tree = queries.region_tree()
+    children_of = tree.groupby("parent")["region"].apply(list)
+    current = own
+    changed = {group.pk: own}
+    for ancestor in reversed(path_regions[:-1]):
+        child_ids = children_of.get(ancestor.pk, [])
+        siblings = _published_elements(year, [c for c in child_ids if c not in changed])
+        children = pd.concat([siblings, current], ignore_index=True)
+        children = children.assign(parent=ancestor.pk)
+        own_entries = _own_entries(year, model, ancestor)
+        combined = recombine([ancestor.pk], children, model.rules)
+        current = same_quarters(
+            pd.concat([own_entries, combined], ignore_index=True).drop_duplicates(
+                ["region", "element"], keep="first"
+            )
+        )
+        changed[ancestor.pk] = current
+    figures = pd.concat(changed.values(), ignore_index=True)
+
+    # Towns scored under a town rulebook on this path are recomputed whole (a few dozen rows).
+    scopes = [s for s in _town_scopes(model) if s.pk in path_ids]
+    towns, town_raw = _town_groups(year, model, scopes)
+    figures = pd.concat([figures, towns], ignore_index=True)
+    tree = queries.region_tree(_towns_under(scopes))
+
+    affected_books = {b.pk for b in model.rulebooks if b.scope_id in path_ids}
+    peer_ids = set(figures["region"])
+    info = tree.set_index("region")
+    for book in model.rulebooks:
+        if book.pk in affected_books:
+            peers = info[
+                (info["level"] == book.level) & info["path"].str.startswith(book.scope.path)
+            ]
+            peer_ids |= set(peers.index)
+    others = [r for r in peer_ids if r not in set(figures["region"])]
+    figures = pd.concat([figures, _published_elements(year, others)], ignore_index=True)
+
+    changed_regions = set(changed) | set(towns["region"])
+    computed = _compute_path(run, model, figures, tree, raw + town_raw, affected_books,
+                             changed_regions)  # fmt: skip
+    with transaction.atomic():
+        ElementFigure.objects.filter(year=year, region_id__in=changed_regions).delete()
+        RegionFigure.objects.filter(year=year, region_id__in=changed_regions).delete()
+        RegionResult.objects.filter(rulebook_id__in=affected_books).delete()
+        TargetWarning.objects.filter(year=year, region_id__in=changed_regions).delete()
+        computed.elements = computed.elements[computed.elements["region"].isin(changed_regions)]
+        computed.indicators = computed.indicators[
+            computed.indicators["region"].isin(changed_regions)
+        ]
+        _write(run, model, computed)
+        _finish(run, model, computed)
+
+
+def _own_entries(year: int, model: Model, region: Region) -> pd.DataFrame:
+    """A region's own entered figures (elements of its own level), if it enters any."""
+    partials = queries.partial_figures(year, under=region, per_region=True, exact=True)
+    weighted = queries.weighted_figures(year, under=region, per_region=True, exact=True)
+    return group_figures(partials, weighted, model.rules, model.codes)
+
+
+def _compute_path(run, model, figures, tree, raw, affected_books, changed) -> Computed:
+    """Indicators of every region in ``figures``; results of the affected rulebooks; warnings
+    of the changed regions."""
+    year = run.year
+    projected = project(figures, model.rules)
+    indicators = indicator_table(figures, projected, model.indicator_rules)
+    results, vetoed = _score_all(year, model, indicators, tree, only=affected_books)
+    warnings = _warnings(year, model, indicators, tree, vetoed, regions=changed)
+    summary = {"regions": len(changed), "results": len(results), "path": True}
+    return Computed(figures, indicators, results, warnings, _fingerprint(raw, model, year), summary)

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from assessments import excel_views, views
+
+app_name = "assessments"
+urlpatterns = [
+    path("", views.my_submissions, name="my_submissions"),
+    path("<str:region_code>/<int:year>/<int:quarter>/", views.entry, name="entry"),
+    path("submission/<int:pk>/", views.submission_detail, name="submission_detail"),
+    path("submission/<int:pk>/decide/", views.decide, name="decide"),
+    path("queue/", views.approval_queue, name="approval_queue"),
+    path("completeness/", views.completeness_report, name="completeness"),
+    path("reopen/", views.reopen, name="reopen"),
+    path("references/", views.reference_values, name="reference_values"),
+    path(
+        "excel/template/<int:year>/<int:quarter>/",
+        excel_views.download_template,
+        name="excel_template",
+    ),
+    path(
+        "excel/upload/<int:year>/<int:quarter>/", excel_views.upload_workbook, name="excel_upload"
+    ),
+]

@@ -1,0 +1,47 @@
+"""REST API under /api/v1/, its OpenAPI schema at /api/schema/ and the docs at /api/docs/.
+
+The docs page loads Swagger UI from the portal's own static files (drf-spectacular-sidecar),
+never from a CDN.
+"""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from assessments import api as reporting
+from portal import api as core
+from targets import api as policy
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+router.register("regions", core.RegionViewSet, basename="region")
+router.register("departments", core.DepartmentViewSet, basename="department")
+router.register("documents", policy.DocumentViewSet, basename="document")
+router.register("targets", policy.TargetViewSet, basename="target")
+router.register("elements", reporting.DataElementViewSet, basename="element")
+router.register("indicators", reporting.IndicatorViewSet, basename="indicator")
+router.register("periods", reporting.PeriodViewSet, basename="period")
+router.register("submissions", reporting.SubmissionViewSet, basename="submission")
+
+v1 = [
+    path("auth/token/", core.ObtainTokenView.as_view(), name="token"),
+    path("approval-queue/", reporting.ApprovalQueueView.as_view(), name="approval-queue"),
+    re_path(
+        r"^completeness/(?P<region_code>[0-9]{1,12})/(?P<year>[0-9]{4})/(?P<quarter>[1-4])/$",
+        reporting.CompletenessView.as_view(),
+        name="completeness",
+    ),
+    re_path(
+        r"^import/(?P<year>[0-9]{4})/(?P<quarter>[1-4])/$",
+        reporting.ImportView.as_view(),
+        name="import",
+    ),
+    *router.urls,
+]
+
+app_name = "api"
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+]

@@ -1,0 +1,255 @@
+"""Assessment runs through the real SQL: hand-computed figures and scores, determinism,
+atomic publishing, no overlap, year isolation, and re-scoring on approval."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from assessments import runs, services
+from assessments.models import (
+    AssessmentRun,
+    DataElement,
+    ElementFigure,
+    Period,
+    QualityIncident,
+    RegionFigure,
+    RegionResult,
+    Rulebook,
+    RuleItem,
+    RunStatus,
+    Status,
+    Submission,
+    TargetWarning,
+    Value,
+    VetoRule,
+)
+from portal.models import Region, Role
+from targets.models import Target
+
+pytestmark = pytest.mark.django_db
+YEAR = 2090
+GUSHAN, XINDIAN, JINAN = "350111100", "350111101", "350111"
+
+
+@pytest.fixture
+def periods(db):
+    return {
+        q: Period.objects.create(year=YEAR, quarter=q, opens_on=date(YEAR, 3 * q, 1),
+                                 closes_on=date(YEAR, 3 * q, 20))
+        for q in (1, 2, 3, 4)
+    }  # fmt: skip
+
+
+@pytest.fixture
+def rulebook(db):
+    """晋安区 scores its towns: 60 points by deduction on 省级合格率 ≥ 93, 40 for 食品 ≥ 96."""
+    book = Rulebook.objects.create(year=YEAR, scope=Region.objects.get(code=JINAN), level=4,
+                                   name="测试细则")  # fmt: skip
+    jinan = {t.code: t for t in Target.objects.filter(document__key="jinan-2012")}
+    RuleItem.objects.create(rulebook=book, code="1", order=1, name="省级", points=60,
+                            method="deduction", target=jinan["T03"],
+                            indicator=jinan["T03"].measure.indicator,
+                            params={"per": 1, "deduct": 5})  # fmt: skip
+    RuleItem.objects.create(rulebook=book, code="2", order=2, name="食品", points=40,
+                            method="met", target=jinan["T04"],
+                            indicator=jinan["T04"].measure.indicator)  # fmt: skip
+    VetoRule.objects.create(rulebook=book, min_severity=2, description="较大及以上事故否决")
+    return book
+
+
+def approved(code: str, period: Period, figures: dict, status=Status.APPROVED) -> Submission:
+    submission = Submission.objects.create(region=Region.objects.get(code=code), period=period,
+                                           status=status)  # fmt: skip
+    elements = {e.code: e for e in DataElement.objects.filter(code__in=figures)}
+    Value.objects.bulk_create(
+        Value(submission=submission, element=elements[c], value=Decimal(str(v)))
+        for c, v in figures.items()
+    )
+    return submission
+
+
+@pytest.fixture
+def data(periods):
+    # 鼓山镇: Q1 10/10 (100 %), Q2 900/1000 (90 %) → 910/1010 = 90.1 %, not the mean 95 %
+    approved(GUSHAN, periods[1], {"prov_sampled": 10, "prov_qualified": 10,
+                                  "food_sampled": 5, "food_qualified": 5})  # fmt: skip
+    approved(GUSHAN, periods[2], {"prov_sampled": 1000, "prov_qualified": 900,
+                                  "food_sampled": 100, "food_qualified": 97})  # fmt: skip
+    # 新店镇: 95/100 and 48/50
+    approved(XINDIAN, periods[1], {"prov_sampled": 100, "prov_qualified": 95,
+                                   "food_sampled": 50, "food_qualified": 48})  # fmt: skip
+    # 晋安区 itself: a stock, 20 then 22 福建名牌产品 → the year's figure is 22 (LAST)
+    approved(JINAN, periods[1], {"fujian_brands": 20})
+    approved(JINAN, periods[2], {"fujian_brands": 22})
+    # Not approved: must not count.
+    approved("350111102", periods[1], {"prov_sampled": 5, "prov_qualified": 0},
+             status=Status.SUBMITTED)  # fmt: skip
+
+
+def figure(code, element):
+    return ElementFigure.objects.get(year=YEAR, region__code=code, element__code=element).value
+
+
+def indicator(code, name):
+    return RegionFigure.objects.get(year=YEAR, region__code=code, indicator__code=name)
+
+
+def test_counts_go_up_before_rates_and_stocks_take_the_last_quarter(data, rulebook):
+    run = runs.run_year(year=YEAR)
+    assert run.status == RunStatus.SUCCEEDED
+    assert figure(JINAN, "prov_sampled") == 1110  # 10 + 1000 + 100
+    assert figure(JINAN, "prov_qualified") == 1005
+    assert indicator(JINAN, "prov_pass_rate").value == pytest.approx(100 * 1005 / 1110)
+    assert indicator(GUSHAN, "prov_pass_rate").value == pytest.approx(100 * 910 / 1010)
+    assert figure(JINAN, "fujian_brands") == 22
+    assert figure("350100", "fujian_brands") == 22
+    assert figure("350000", "prov_sampled") == 1110
+    assert indicator(JINAN, "prov_pass_rate").quarters == 2
+    # Straight-line projection: flows × 4/2, so the rate stays, the stock is held.
+    assert figure(JINAN, "prov_sampled") * 2 == pytest.approx(
+        indicator(JINAN, "prov_pass_rate").projected
+        / indicator(JINAN, "prov_pass_rate").value
+        * 2220
+    )
+
+
+def results(book):
+    return {
+        r.region.code: r
+        for r in RegionResult.objects.filter(rulebook=book).select_related("region")
+    }
+
+
+def test_scores_grades_and_ranks_as_computed_by_hand(data, rulebook):
+    runs.run_year(year=YEAR)
+    by_code = results(rulebook)
+    gushan, xindian = by_code[GUSHAN], by_code[XINDIAN]
+    # 鼓山镇: 90.1 % is 2.9 points short → 3 units × 5 = 15 off 60 → 45; 食品 102/105 = 97.1 % → 40
+    assert (gushan.total, gushan.grade, gushan.items) == (
+        Decimal("85.00"),
+        "B",
+        {"1": 45.0, "2": 40.0},
+    )
+    # 新店镇: 95 % and 96 % → 100, A
+    assert (xindian.total, xindian.grade, xindian.rank) == (Decimal("100.00"), "A", 1)
+    assert gushan.rank == 2
+    others = [r for code, r in by_code.items() if code not in {GUSHAN, XINDIAN}]
+    assert len(others) == 7 and {(r.total, r.grade, r.rank) for r in others} == {(0, "D", 3)}
+    assert {r.peers for r in by_code.values()} == {9}
+
+
+def test_a_veto_forces_the_lowest_grade_and_says_why(data, rulebook):
+    QualityIncident.objects.create(region=Region.objects.get(code=GUSHAN),
+                                   occurred_on=date(YEAR, 3, 1), severity=2,
+                                   description="食品安全事故")  # fmt: skip
+    runs.run_year(year=YEAR)
+    gushan = results(rulebook)[GUSHAN]
+    assert (gushan.total, gushan.grade, gushan.vetoed) == (Decimal("85.00"), "D", True)
+    assert "食品安全事故" in gushan.veto_reason
+    assert TargetWarning.objects.filter(year=YEAR, level="red", region__code=GUSHAN).exists()
+
+
+def snapshot():
+    return (
+        sorted(RegionResult.objects.filter(rulebook__year=YEAR).values_list(
+            "rulebook_id", "region_id", "total", "grade", "rank", "peers", "vetoed", "items")),
+        sorted(RegionFigure.objects.filter(year=YEAR).values_list(
+            "region_id", "indicator_id", "value", "projected", "quarters")),
+        sorted(ElementFigure.objects.filter(year=YEAR).values_list(
+            "region_id", "element_id", "value", "quarters")),
+        sorted(TargetWarning.objects.filter(year=YEAR).values_list(
+            "region_id", "target_id", "level", "message")),
+    )  # fmt: skip
+
+
+def test_the_same_inputs_give_identical_rows(data, rulebook):
+    first = runs.run_year(year=YEAR)
+    before = snapshot()
+    second = runs.run_year(year=YEAR)
+    assert snapshot() == before
+    assert first.fingerprint == second.fingerprint and len(first.fingerprint) == 64
+    assert all(before)
+
+
+def test_a_run_that_dies_midway_leaves_the_previous_results(data, rulebook, monkeypatch):
+    runs.run_year(year=YEAR)
+    before = snapshot()
+    Value.objects.filter(submission__region__code=XINDIAN).update(value=1)  # new inputs
+
+    real_write = runs._write
+
+    def write_then_die(run, model, computed):
+        real_write(run, model, computed)  # rows are written …
+        raise RuntimeError("worker killed")  # … and the worker dies before the commit
+
+    monkeypatch.setattr(runs, "_write", write_then_die)
+    with pytest.raises(RuntimeError):
+        runs.run_year(year=YEAR)
+    assert snapshot() == before
+    failed = AssessmentRun.objects.latest("pk")
+    assert failed.status == RunStatus.FAILED and "worker killed" in failed.error
+    assert runs.latest_run(YEAR).status == RunStatus.SUCCEEDED
+
+
+def test_two_runs_of_a_year_never_overlap(data):
+    runs.start_run(year=YEAR, trigger="manual")
+    with pytest.raises(runs.RunInProgress):
+        runs.run_year(year=YEAR)
+    runs.run_year(year=YEAR + 1)  # another year is independent
+
+
+def test_a_run_whose_worker_died_is_reaped(data):
+    stale = runs.start_run(year=YEAR, trigger="manual")
+    AssessmentRun.objects.filter(pk=stale.pk).update(
+        heartbeat_at=timezone.now() - runs.STALE_AFTER - timedelta(minutes=1)
+    )
+    assert runs.run_year(year=YEAR).status == RunStatus.SUCCEEDED
+    stale.refresh_from_db()
+    assert stale.status == RunStatus.FAILED
+
+
+def test_editing_next_years_rulebook_changes_nothing_for_last_year(data, rulebook):
+    runs.run_year(year=YEAR)
+    before = snapshot()
+    next_year = Rulebook.objects.create(year=YEAR + 1, scope=rulebook.scope, level=4, name="明年")
+    RuleItem.objects.create(rulebook=next_year, code="1", name="全新", points=100, method="met",
+                            indicator=rulebook.items.first().indicator, comparator=">=",
+                            threshold=99)  # fmt: skip
+    runs.run_year(year=YEAR)
+    assert snapshot() == before
+
+
+def test_an_approval_rescores_the_path_without_a_manual_step(
+    data, rulebook, periods, make_user, django_capture_on_commit_callbacks
+):
+    runs.run_year(year=YEAR)
+    assert results(rulebook)["350111101"].total == 100
+    town = make_user(role=Role.REGION_OFFICIAL, region="350111103", username="huanxi")
+    office = make_user(role=Role.OFFICE, region=JINAN, username="office")
+    submission = approved("350111103", periods[3], {
+        "prov_sampled": 20, "prov_qualified": 20, "food_sampled": 10, "food_qualified": 10,
+    }, status=Status.SUBMITTED)  # fmt: skip
+    assert town  # the official who submitted it
+    with django_capture_on_commit_callbacks(execute=True):
+        services.approve(user=office, submission=submission)
+    huanxi = results(rulebook)["350111103"]
+    assert (huanxi.total, huanxi.rank) == (Decimal("100.00"), 1)
+    assert results(rulebook)["350111101"].rank == 1  # a tie shares the rank
+    latest = AssessmentRun.objects.latest("pk")
+    assert (latest.trigger, latest.path_region.code, latest.status) == (
+        "approval",
+        "350111103",
+        RunStatus.SUCCEEDED,
+    )
+    after_path = snapshot()
+    runs.run_year(year=YEAR)
+    assert snapshot() == after_path  # the path re-score equals a full run
+
+
+def test_the_rollup_command_prints_a_summary(data, rulebook, capsys):
+    call_command("rollup", "--year", str(YEAR))
+    out = capsys.readouterr().out
+    assert f"{YEAR}年考核计算" in out and "测试细则" in out and "新店镇 100.00（A）" in out
