@@ -1,17 +1,23 @@
 """Admin screens for data elements, indicators, periods, submissions and their audit trail."""
 
 from django.contrib import admin
+from django.db.models import F
 
 from assessments.models import (
+    AssessmentRun,
     AuditEntry,
     DataElement,
     ElementRule,
     Indicator,
     Period,
+    QualityIncident,
     ReferenceValue,
+    Rulebook,
+    RuleItem,
     Submission,
     TargetMeasure,
     Value,
+    VetoRule,
     WindowReopening,
 )
 
@@ -112,4 +118,60 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class RuleItemInline(admin.TabularInline):
+    model = RuleItem
+    extra = 1
+    fields = ["code", "order", "parent", "name", "points", "method", "target", "indicator",
+              "comparator", "threshold", "params", "evidence", "lead_department"]  # fmt: skip
+    autocomplete_fields = ["target", "indicator", "lead_department"]
+
+
+class VetoRuleInline(admin.TabularInline):
+    model = VetoRule
+    extra = 0
+
+
+@admin.register(Rulebook)
+class RulebookAdmin(admin.ModelAdmin):
+    """Editing a rulebook bumps its version; runs record the versions they used, so results
+    stay tied to the rules of their own year."""
+
+    list_display = ["name", "year", "scope", "level", "total_points", "version", "updated_at"]
+    list_filter = ["year", "level"]
+    search_fields = ["name", "scope__name"]
+    autocomplete_fields = ["scope"]
+    inlines = [RuleItemInline, VetoRuleInline]
+    readonly_fields = ["version"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change and (form.has_changed() or any(f.has_changed() for f in formsets)):
+            Rulebook.objects.filter(pk=form.instance.pk).update(version=F("version") + 1)
+
+
+@admin.register(QualityIncident)
+class QualityIncidentAdmin(admin.ModelAdmin):
+    list_display = ["occurred_on", "region", "severity", "description", "recorded_by"]
+    list_filter = ["severity"]
+    search_fields = ["region__name", "description"]
+    autocomplete_fields = ["region"]
+    readonly_fields = ["recorded_by", "recorded_at"]
+
+    def save_model(self, request, obj, form, change):
+        obj.recorded_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(AssessmentRun)
+class AssessmentRunAdmin(admin.ModelAdmin):
+    """Read-only history of runs."""
+
+    list_display = ["pk", "year", "status", "trigger", "path_region", "started_at", "finished_at"]
+    list_filter = ["year", "status", "trigger"]
+    readonly_fields = [f.name for f in AssessmentRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
         return False

@@ -24,7 +24,9 @@ from assessments.models import (
     DataElement,
     Indicator,
     Period,
+    QualityIncident,
     ReferenceValue,
+    Severity,
     Status,
     Submission,
     Value,
@@ -240,7 +242,31 @@ def generate_demo_data(*, today: date, seed: int = 2026, quarters: int = 7) -> D
         )
     _open_latest_for_demo(latest, offices, today)
     _reference_values(periods, offices)
+    _incidents(periods, offices)
     return report
+
+
+def _incidents(periods: list[Period], offices: list[User]) -> None:
+    """Two recorded incidents: one serious enough for a veto, one not."""
+    wuqing = Region.objects.filter(code="120114").first()
+    yuefeng = Region.objects.filter(code="350111102").first()
+    first_year = periods[0].year
+    if wuqing is not None:
+        QualityIncident.objects.create(
+            region=wuqing,
+            occurred_on=date(first_year, 8, 12),
+            severity=Severity.MAJOR,
+            description="某食品企业发生重大食品安全事故",
+            recorded_by=next((o for o in offices if o.region.code == "120000"), None),
+        )
+    if yuefeng is not None:
+        QualityIncident.objects.create(
+            region=yuefeng,
+            occurred_on=date(periods[-1].year, 5, 20),
+            severity=Severity.GENERAL,
+            description="电动自行车产品抽查不合格引发的一般质量投诉事件",
+            recorded_by=next((o for o in offices if o.region.code == "350111"), None),
+        )
 
 
 def _latest_quarter_plan(regions: list[Region]) -> dict[int, str]:

@@ -12,6 +12,8 @@ urlpatterns = [
     path("completeness/", views.completeness_report, name="completeness"),
     path("reopen/", views.reopen, name="reopen"),
     path("references/", views.reference_values, name="reference_values"),
+    path("assessment/", views.assessment_runs, name="assessment_runs"),
+    path("assessment/runs/<int:pk>/", views.run_status, name="run_status"),
     path(
         "excel/template/<int:year>/<int:quarter>/",
         excel_views.download_template,

@@ -13,13 +13,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from assessments import runs as run_service
 from assessments import selectors, services
 from assessments.models import (
+    AssessmentRun,
     AuditEntry,
     DataElement,
     Indicator,
@@ -385,4 +387,56 @@ def reference_values(request):
             "may_record": request.user.role == Role.OFFICE or request.user.is_superuser,
             "year": date.today().year,
         },
+    )
+
+
+def _may_run(user) -> bool:
+    return user.is_superuser or user.role == Role.OFFICE
+
+
+@login_required
+def assessment_runs(request):
+    """The office starts the year's assessment and watches it; the last runs and their data."""
+    if not _may_run(request.user):
+        raise PermissionDenied("只有领导小组办公室可以启动考核计算。")
+    year = int(request.GET.get("year") or request.POST.get("year") or date.today().year)
+    if request.method == "POST":
+        started = run_service.enqueue_year(year=year, user=request.user)
+        if started:
+            messages.success(request, f"已启动{year}年考核计算。")
+        else:
+            messages.warning(request, f"{year}年考核计算正在进行中，请等待其完成。")
+        return redirect(f"{reverse('assessments:assessment_runs')}?year={year}")
+    recent = AssessmentRun.objects.filter(year=year).select_related("created_by", "path_region")[
+        :15
+    ]
+    return render(
+        request,
+        "assessments/assessment_runs.html",
+        {
+            "year": year,
+            "years": sorted({p.year for p in Period.objects.all()} | {year}, reverse=True),
+            "recent": recent,
+            "latest": run_service.latest_run(year),
+            "running": AssessmentRun.objects.filter(year=year, status="running").first(),
+        },
+    )
+
+
+@login_required
+def run_status(request, pk: int):
+    """Progress of one run, for the progress bar (JSON)."""
+    if not _may_run(request.user):
+        raise Http404
+    run = get_object_or_404(AssessmentRun, pk=pk)
+    return JsonResponse(
+        {
+            "id": run.pk,
+            "status": run.status,
+            "status_display": run.get_status_display(),
+            "progress": run.progress,
+            "message": run.message,
+            "error": run.error,
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        }
     )

@@ -34,8 +34,7 @@ YEAR = 2090
 GUSHAN, XINDIAN, JINAN = "350111100", "350111101", "350111"
 
 
-@pytest.fixture
-def periods(db):
+def _make_periods():
     return {
         q: Period.objects.create(year=YEAR, quarter=q, opens_on=date(YEAR, 3 * q, 1),
                                  closes_on=date(YEAR, 3 * q, 20))
@@ -44,7 +43,16 @@ def periods(db):
 
 
 @pytest.fixture
+def periods(db):
+    return _make_periods()
+
+
+@pytest.fixture
 def rulebook(db):
+    return _make_rulebook()
+
+
+def _make_rulebook():
     """晋安区 scores its towns: 60 points by deduction on 省级合格率 ≥ 93, 40 for 食品 ≥ 96."""
     book = Rulebook.objects.create(year=YEAR, scope=Region.objects.get(code=JINAN), level=4,
                                    name="测试细则")  # fmt: skip
@@ -253,3 +261,33 @@ def test_the_rollup_command_prints_a_summary(data, rulebook, capsys):
     call_command("rollup", "--year", str(YEAR))
     out = capsys.readouterr().out
     assert f"{YEAR}年考核计算" in out and "测试细则" in out and "新店镇 100.00（A）" in out
+
+
+def test_the_office_button_runs_the_year_and_shows_progress(
+    client, make_user, data, rulebook, django_capture_on_commit_callbacks
+):
+    office = make_user(role=Role.OFFICE, region=JINAN, username="runner")
+    client.force_login(office)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/reporting/assessment/", {"year": YEAR})
+    assert response.status_code == 302
+    run = AssessmentRun.objects.get(year=YEAR)
+    assert (run.status, run.trigger, run.created_by) == (RunStatus.SUCCEEDED, "manual", office)
+    page = client.get(f"/reporting/assessment/?year={YEAR}")
+    assert "当前发布的结果" in page.content.decode()
+    status = client.get(f"/reporting/assessment/runs/{run.pk}/").json()
+    assert (status["status"], status["progress"]) == ("succeeded", 100)
+
+
+def test_a_second_click_while_running_starts_nothing(client, make_user, data):
+    runs.start_run(year=YEAR, trigger="nightly")
+    client.force_login(make_user(role=Role.OFFICE, region=JINAN, username="runner"))
+    response = client.post("/reporting/assessment/", {"year": YEAR}, follow=True)
+    assert "正在进行中" in response.content.decode()
+    assert AssessmentRun.objects.filter(year=YEAR).count() == 1
+
+
+def test_only_offices_start_runs(client, make_user):
+    client.force_login(make_user(role=Role.REGION_OFFICIAL, region=JINAN))
+    assert client.post("/reporting/assessment/", {"year": YEAR}).status_code == 403
+    assert client.get("/reporting/assessment/runs/1/").status_code == 404

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
+from assessments import runs
 from assessments.demo import generate_demo_data
 from portal.services import ensure_demo_accounts, generate_password, upsert_regions
 from targets.services import read_yaml
@@ -40,6 +41,13 @@ class Command(BaseCommand):
                     f"季度演示数据：{report.periods[0]}–{report.periods[-1]}，"
                     f"填报 {report.submissions} 份，数值 {report.values} 个（{states}）"
                 )
+                for year in sorted({int(label[:4]) for label in report.periods}):
+                    run = runs.run_year(year=year, trigger="demo")
+                    self.stdout.write(
+                        f"{year}年考核计算完成：考核结果 {run.summary['results']} 条，"
+                        f"红牌 {run.summary['warnings']['red']}，"
+                        f"黄牌 {run.summary['warnings']['yellow']}"
+                    )
         self.stdout.write("")
         self.stdout.write("演示账号（demo accounts）:")
         for account in accounts:
