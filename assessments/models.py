@@ -684,14 +684,29 @@ class RegionFigure(models.Model):
     """A region's yearly indicator value (and its projection), written by a run."""
 
     run = models.ForeignKey(
-        AssessmentRun, verbose_name=_("计算"), on_delete=models.CASCADE, related_name="figures"
+        AssessmentRun,
+        verbose_name=_("计算"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+        # Derived rows, rewritten whole by each run: no per-row foreign-key checks at commit.
+        db_constraint=False,
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     region = models.ForeignKey(
-        Region, verbose_name=_("区划"), on_delete=models.CASCADE, related_name="figures"
+        Region,
+        verbose_name=_("区划"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+        db_constraint=False,
     )
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("指标"), on_delete=models.CASCADE, related_name="figures"
+        Indicator,
+        verbose_name=_("指标"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+        db_constraint=False,
+        db_index=False,
     )
     quarters = models.PositiveSmallIntegerField(_("已审核季度数"))
     value = models.FloatField(_("本年累计值"))
@@ -711,35 +726,62 @@ class RegionFigure(models.Model):
 
 
 class ElementFigure(models.Model):
-    """A region's yearly figure of one data element, aggregated from the regions below it.
+    """A region's yearly figures of every data element, aggregated from the regions below it:
+    one row per region, ``values`` mapping element id to figure.
 
     Kept for every region above the entering level, so that re-scoring after one approval
     recomputes only the path from that region up, reusing its siblings' figures."""
 
     run = models.ForeignKey(
-        AssessmentRun, verbose_name=_("计算"), on_delete=models.CASCADE, related_name="+"
+        AssessmentRun,
+        verbose_name=_("计算"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        # Derived rows, rewritten whole by each run: no per-row foreign-key checks at commit.
+        db_constraint=False,
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("年度"))
     region = models.ForeignKey(
-        Region, verbose_name=_("区划"), on_delete=models.CASCADE, related_name="+"
-    )
-    element = models.ForeignKey(
-        DataElement, verbose_name=_("数据项"), on_delete=models.CASCADE, related_name="+"
+        Region,
+        verbose_name=_("区划"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     quarters = models.PositiveSmallIntegerField(_("已审核季度数"))
-    value = models.FloatField(_("数值"))
+    values = models.JSONField(_("各数据项数值"), default=dict, help_text=_("{数据项 id: 数值}"))
 
     class Meta:
         verbose_name = _("数据项年度值")
         verbose_name_plural = _("数据项年度值")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "region", "element"], name="element_figure_one_per_element"
+                fields=["year", "region"], name="element_figures_one_per_region"
             )
         ]
 
     def __str__(self) -> str:
-        return f"{self.region} {self.year} {self.element}: {self.value}"
+        return f"{self.region} {self.year}（{len(self.values)} 项）"
+
+
+class RollupStage(models.Model):
+    """Scratch rows of a run: the approved submissions in scope with their group, quarter and
+    whether the quarter is their region's latest. Staged in a plain table (unlogged on
+    PostgreSQL) so that the one scan over the values can run in parallel workers."""
+
+    key = models.BigIntegerField(_("批次"), db_index=True)
+    submission_id = models.BigIntegerField(_("填报"))
+    grp = models.BigIntegerField(_("汇总组"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    is_last = models.PositiveSmallIntegerField(_("是否最新季度"))
+
+    class Meta:
+        verbose_name = _("汇总暂存")
+        verbose_name_plural = _("汇总暂存")
+
+    def __str__(self) -> str:
+        return f"{self.key}:{self.submission_id}"
 
 
 class WarningLevel(models.TextChoices):
@@ -781,3 +823,164 @@ class TargetWarning(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+# --- Department progress --------------------------------------------------------------------------
+
+
+class WorkKind(models.TextChoices):
+    """What a department reports on: a task, a standing duty or a target it answers for."""
+
+    TASK = "task", _("工作任务")
+    DUTY = "duty", _("部门职责")
+    TARGET = "target", _("目标")
+
+
+def _exactly_one_item() -> Q:
+    return (
+        Q(task__isnull=False, duty__isnull=True, target__isnull=True)
+        | Q(task__isnull=True, duty__isnull=False, target__isnull=True)
+        | Q(task__isnull=True, duty__isnull=True, target__isnull=False)
+    )
+
+
+class DepartmentWork(models.Model):
+    """A department's row about exactly one task, duty or target, for one quarter."""
+
+    department = models.ForeignKey(
+        "portal.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    task = models.ForeignKey(
+        "targets.Task",
+        verbose_name=_("工作任务"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    duty = models.ForeignKey(
+        "targets.Duty",
+        verbose_name=_("部门职责"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("目标"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    quarter = models.PositiveSmallIntegerField(
+        _("季度"), choices=[(q, f"Q{q}") for q in (1, 2, 3, 4)]
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def kind(self) -> str:
+        if self.task_id:
+            return WorkKind.TASK
+        return WorkKind.DUTY if self.duty_id else WorkKind.TARGET
+
+    @property
+    def item(self):
+        return getattr(self, self.kind)
+
+    @property
+    def item_id(self) -> int:
+        return getattr(self, f"{self.kind}_id")
+
+
+class ProgressUpdate(DepartmentWork):
+    """A department's progress report (工作进展) on a task, duty or target, for a quarter."""
+
+    text = models.TextField(_("进展情况"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("报送人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("报送时间"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("工作进展")
+        verbose_name_plural = _("工作进展")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["department", "year", "quarter"])]
+        constraints = [
+            models.CheckConstraint(name="progress_exactly_one_item", condition=_exactly_one_item())
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.year}Q{self.quarter}：{self.text[:30]}"
+
+
+class EvidenceFile(models.Model):
+    """A file backing a progress report, stored under a generated name and served only through
+    the scoped download view, never from a public media URL."""
+
+    update = models.ForeignKey(
+        ProgressUpdate,
+        verbose_name=_("工作进展"),
+        on_delete=models.CASCADE,
+        related_name="evidence",
+    )
+    file = models.FileField(_("文件"), upload_to="evidence/%Y/%m/", max_length=255)
+    name = models.CharField(_("原文件名"), max_length=255, help_text=_("仅用于显示和下载时命名"))
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["update", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ProgressReminder(DepartmentWork):
+    """A reminder e-mail sent for an item a department owes a report on: at most one per item,
+    department and quarter, created in the transaction that decides to send it."""
+
+    due_on = models.DateField(_("报送截止日"))
+    overdue = models.BooleanField(_("发送时已逾期"), default=False)
+    recipients = models.TextField(_("收件人"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("进展报送提醒")
+        verbose_name_plural = _("进展报送提醒")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(name="reminder_exactly_one_item", condition=_exactly_one_item()),
+            models.UniqueConstraint(
+                fields=["department", "task", "year", "quarter"],
+                condition=Q(task__isnull=False),
+                name="reminder_once_per_task",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "duty", "year", "quarter"],
+                condition=Q(duty__isnull=False),
+                name="reminder_once_per_duty",
+            ),
+            models.UniqueConstraint(
+                fields=["department", "target", "year", "quarter"],
+                condition=Q(target__isnull=False),
+                name="reminder_once_per_target",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.year}Q{self.quarter} {self.kind} #{self.item_id}"

@@ -1,22 +1,25 @@
 """Reads for the roll-up: set operations in SQL that return small pandas frames.
 
-The bulk of the work is one scan over the year's approved values, grouped in the database:
-towns are folded into their parent (a district) straight away, so millions of town figures never
-leave the database. Plain SQL (CTE-free, window-free) that runs the same on SQLite and
-PostgreSQL; table names come from the models.
+The bulk of the work is one scan over the year's approved values joined to a small staged
+table of the year's approved submissions, grouped in the database: towns are folded into their
+parent (a district) straight away, so millions of town figures never leave the database. Plain
+SQL that runs the same on SQLite and PostgreSQL; table names come from the models.
 
 A stock (time rule ``last``) takes its value in the region's latest approved quarter of the
 year; a survey score (``avg``) is weighted by its weight element in the same submission.
 """
 
-import pandas as pd
-from django.db import connection
+import secrets
+from contextlib import contextmanager
 
-from assessments.models import DataElement, Period, Status, Submission, Value
+import pandas as pd
+from django.db import connection, transaction
+
+from assessments.models import DataElement, Period, RollupStage, Status, Submission, Value
 from portal.models import Region, RegionLevel
 
 V, S, P, R = (m._meta.db_table for m in (Value, Submission, Period, Region))
-E = DataElement._meta.db_table
+STAGE = RollupStage._meta.db_table
 
 
 def _group_expression(per_region: bool) -> str:
@@ -33,67 +36,103 @@ def _under(under: Region | None, exact: bool = False) -> tuple[str, list]:
     return " AND r.path LIKE %s", [under.path + "%"]
 
 
-def _frame(sql: str, params: list, columns: list[str]) -> pd.DataFrame:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    return pd.DataFrame.from_records(rows, columns=columns)
+WORK_MEM = "256MB"
 
 
-def partial_figures(
+@contextmanager
+def tuned():
+    """A transaction whose aggregates may use enough memory not to spill to disk (PostgreSQL's
+    default work_mem is 4 MB); the same setting for the roll-up and for its benchmark floor."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"SET LOCAL work_mem = '{WORK_MEM}'")
+        yield cursor
+
+
+def _fetch(cursor, sql: str, params: list, columns: list[str]) -> pd.DataFrame:
+    cursor.execute(sql, params)
+    return pd.DataFrame.from_records(cursor.fetchall(), columns=columns)
+
+
+PARTIAL_COLUMNS = ["region", "element_id", "sum", "last", "quarters"]
+WEIGHTED_COLUMNS = ["region", "element_id", "weighted", "weights", "plain", "n", "quarters"]
+
+
+def year_figures(
     year: int, *, under: Region | None = None, per_region: bool = False, exact: bool = False
-):
-    """Per group (the parent of a town, else the region itself) and element: the sum over the
-    year, the sum of each region's latest-quarter values, and the latest quarter seen. ``under``
-    limits it to a subtree, or with ``exact`` to that one region's own entries."""
-    group = _group_expression(per_region)
-    where, params = _under(under, exact)
-    sql = f"""
-        SELECT {group} AS grp, v.element_id,
-               SUM(v.value),
-               SUM(CASE WHEN p.quarter = m.last_quarter THEN v.value END),
-               MAX(p.quarter)
-        FROM {V} v
-        JOIN {S} s ON s.id = v.submission_id
-        JOIN {P} p ON p.id = s.period_id
-        JOIN {R} r ON r.id = s.region_id
-        JOIN (SELECT s2.region_id, MAX(p2.quarter) AS last_quarter
-              FROM {S} s2 JOIN {P} p2 ON p2.id = s2.period_id
-              WHERE p2.year = %s AND s2.status = %s
-              GROUP BY s2.region_id) m ON m.region_id = s.region_id
-        WHERE p.year = %s AND s.status = %s{where}
-        GROUP BY {group}, v.element_id
-    """
-    return _frame(
-        sql,
-        [year, Status.APPROVED, year, Status.APPROVED, *params],
-        ["region", "element_id", "sum", "last", "quarters"],
-    )
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The partial figures of the year's approved values, per group and element.
 
+    Returns two frames:
+    - partials: the sum over the year, the sum of each region's latest-quarter values, and the
+      latest quarter seen (columns PARTIAL_COLUMNS);
+    - weighted: for averaged elements, Σ value × weight, Σ weight, Σ value and the count
+      (columns WEIGHTED_COLUMNS).
+    A group is the parent of a town, else the region itself (per region with ``per_region``).
+    ``under`` limits the values to a subtree, or with ``exact`` to that one region's entries.
 
-def weighted_figures(
-    year: int, *, under: Region | None = None, per_region: bool = False, exact: bool = False
-):
-    """Per group and averaged element: Σ value × weight, Σ weight, Σ value and count."""
-    group = _group_expression(per_region)
+    The year's approved submissions in scope are staged first (RollupStage: a few rows per
+    region) so that the one scan over the values is a plain join the database can run in
+    parallel; the stage rows live only inside this transaction."""
     where, params = _under(under, exact)
-    sql = f"""
-        SELECT {group} AS grp, v.element_id,
-               SUM(v.value * w.value), SUM(w.value), SUM(v.value), COUNT(*), MAX(p.quarter)
-        FROM {V} v
-        JOIN {E} e ON e.id = v.element_id AND e.time_aggregation = 'avg'
-        JOIN {S} s ON s.id = v.submission_id
-        JOIN {P} p ON p.id = s.period_id
-        JOIN {R} r ON r.id = s.region_id
-        LEFT JOIN {V} w ON w.submission_id = v.submission_id AND w.element_id = e.weight_id
-        WHERE p.year = %s AND s.status = %s{where}
-        GROUP BY {group}, v.element_id
-    """
-    return _frame(
-        sql,
-        [year, Status.APPROVED, *params],
-        ["region", "element_id", "weighted", "weights", "plain", "n", "quarters"],
+    key = secrets.randbits(62)
+    averaged = list(
+        DataElement.objects.filter(time_aggregation="avg").values_list("pk", "weight_id")
     )
+    with tuned() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {STAGE} (key, submission_id, grp, quarter, is_last)
+            SELECT %s, s.id, {_group_expression(per_region)}, p.quarter,
+                   CASE WHEN p.quarter = MAX(p.quarter) OVER (PARTITION BY s.region_id)
+                        THEN 1 ELSE 0 END
+            FROM {S} s
+            JOIN {P} p ON p.id = s.period_id
+            JOIN {R} r ON r.id = s.region_id
+            WHERE p.year = %s AND s.status = %s{where}
+            """,
+            [key, year, Status.APPROVED, *params],
+        )
+        if connection.vendor == "postgresql":
+            cursor.execute(f"ANALYZE {STAGE}")
+        partials = _fetch(
+            cursor,
+            f"""
+            SELECT a.grp, v.element_id, CAST(SUM(v.value) AS DOUBLE PRECISION),
+                   CAST(SUM(CASE WHEN a.is_last = 1 THEN v.value END) AS DOUBLE PRECISION),
+                   MAX(a.quarter)
+            FROM {V} v JOIN {STAGE} a ON a.submission_id = v.submission_id AND a.key = %s
+            GROUP BY a.grp, v.element_id
+            """,
+            [key],
+            PARTIAL_COLUMNS,
+        )
+        weighted = [
+            _fetch(
+                cursor,
+                f"""
+                SELECT a.grp, v.element_id,
+                       CAST(SUM(v.value * w.value) AS DOUBLE PRECISION),
+                       CAST(SUM(w.value) AS DOUBLE PRECISION),
+                       CAST(SUM(v.value) AS DOUBLE PRECISION), COUNT(*), MAX(a.quarter)
+                FROM {V} v
+                JOIN {STAGE} a ON a.submission_id = v.submission_id AND a.key = %s
+                LEFT JOIN {V} w ON w.submission_id = v.submission_id AND w.element_id = %s
+                WHERE v.element_id = %s
+                GROUP BY a.grp, v.element_id
+                """,
+                [key, weight_id or -1, element_id],
+                WEIGHTED_COLUMNS,
+            )
+            for element_id, weight_id in averaged
+        ]
+        cursor.execute(f"DELETE FROM {STAGE} WHERE key = %s", [key])
+    weighted_frame = (
+        pd.concat(weighted, ignore_index=True)
+        if weighted
+        else pd.DataFrame(columns=WEIGHTED_COLUMNS)
+    )
+    return partials, weighted_frame
 
 
 def region_tree(town_ids=()) -> pd.DataFrame:

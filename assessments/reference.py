@@ -69,7 +69,8 @@ def load_measurement_data(*, path: Path) -> MeasurementCounts:
             element.save(update_fields=["weight"])
     counts.elements = len(elements)
 
-    ElementRule.objects.all().delete()
+    # Replace the rules among the elements of this file only; other data sets keep theirs.
+    ElementRule.objects.filter(left__code__in=list(elements)).delete()
     for item in spec.get("rules") or []:
         ElementRule.objects.create(
             left=_element(elements, item["left"], "rules"),

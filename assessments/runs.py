@@ -14,6 +14,8 @@ rulebook of the year, raise warnings, and publish it all at once.
 """
 
 import hashlib
+import itertools
+import json
 import logging
 import traceback
 from collections.abc import Callable
@@ -54,6 +56,7 @@ from assessments.rollup import (
     same_quarters,
 )
 from assessments.scoring import ItemSpec, RulebookSpec, score
+from portal.bulk import insert_rows
 from portal.models import Region, RegionLevel
 
 logger = logging.getLogger(__name__)
@@ -218,7 +221,7 @@ class Computed:
 
     elements: pd.DataFrame  # region, element, value, quarters
     indicators: pd.DataFrame  # region, indicator, value, projected, quarters
-    results: list[RegionResult]
+    results: pd.DataFrame  # RESULT_COLUMNS
     warnings: list[TargetWarning]
     fingerprint: str
     summary: dict
@@ -229,16 +232,14 @@ def _town_scopes(model: Model) -> list[Region]:
 
 
 def _groups(year: int, model: Model, under: Region | None = None) -> tuple[pd.DataFrame, list]:
-    partials = queries.partial_figures(year, under=under)
-    weighted = queries.weighted_figures(year, under=under)
+    partials, weighted = queries.year_figures(year, under=under)
     return group_figures(partials, weighted, model.rules, model.codes), [partials, weighted]
 
 
 def _town_groups(year: int, model: Model, scopes: list[Region]) -> tuple[pd.DataFrame, list]:
     frames, raw = [], []
     for scope in scopes:
-        partials = queries.partial_figures(year, under=scope, per_region=True)
-        weighted = queries.weighted_figures(year, under=scope, per_region=True)
+        partials, weighted = queries.year_figures(year, under=scope, per_region=True)
         frames.append(group_figures(partials, weighted, model.rules, model.codes))
         raw += [partials, weighted]
     if not frames:
@@ -334,8 +335,15 @@ def _item_specs(rulebook: Rulebook, year: int, references: dict) -> tuple[ItemSp
     return tuple(specs)
 
 
+RESULT_COLUMNS = ["rulebook", "region", "total", "grade", "rank", "peers", "vetoed",
+                  "veto_reason", "items"]  # fmt: skip
+
+
 def _score_all(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame, only=None):
-    """Results of every rulebook (or those in ``only``) and the regions vetoed, by region id."""
+    """Results of every rulebook (or those in ``only``) as a frame, and the regions vetoed.
+
+    Rulebooks with the same specification (items, bands) are scored in one vectorised call,
+    each one's peers ranked among themselves."""
     references = {
         (r.indicator_id, r.region_id, r.year): r.value
         for r in ReferenceValue.objects.filter(year=year)
@@ -347,38 +355,58 @@ def _score_all(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame,
         index="region", columns="indicator", values="value", aggfunc="first"
     )
     info = tree.set_index("region")
-    results, vetoed = [], {}
+    members = _members_by_ancestor(tree)
+    batches: dict[str, tuple[RulebookSpec, list]] = {}
     for rulebook in model.rulebooks:
         if only is not None and rulebook.pk not in only:
             continue
-        peers = info[
-            (info["level"] == rulebook.level) & info["path"].str.startswith(rulebook.scope.path)
-        ]
+        peers = pd.Index(members.get((rulebook.scope.code, rulebook.level), []))
         if peers.empty:
             continue
         spec = RulebookSpec(
             items=_item_specs(rulebook, year, references),
             bands=tuple((b["grade"], float(b["min"])) for b in rulebook.grade_bands),
         )
-        vetoes = _vetoes(rulebook, peers, incidents)
-        frame = score(spec, values.reindex(peers.index), vetoes)
-        for region_id, row in frame.sort_index().iterrows():
-            results.append(
-                RegionResult(
-                    rulebook=rulebook,
-                    region_id=int(region_id),
-                    total=round(float(row["total"]), 2),
-                    grade=row["grade"],
-                    rank=int(row["rank"]),
-                    peers=int(row["peers"]),
-                    vetoed=bool(row["vetoed"]),
-                    veto_reason=row["veto_reason"],
-                    items={item.code: round(float(row[item.code]), 4) for item in spec.items},
-                )
-            )
-            if row["vetoed"]:
-                vetoed[int(region_id)] = row["veto_reason"]
-    return results, vetoed
+        batch = batches.setdefault(repr(spec), (spec, []))
+        batch[1].append((rulebook, peers))
+    frames, vetoed = [], {}
+    for spec, books in batches.values():
+        keys = pd.MultiIndex.from_tuples(
+            [(book.pk, region) for book, peers in books for region in peers],
+            names=["rulebook", "region"],
+        )
+        table = values.reindex(keys.get_level_values("region"))
+        table.index = keys
+        vetoes = {
+            (book.pk, region): reason
+            for book, peers in books
+            for region, reason in _vetoes(book, info.loc[peers], incidents).items()
+        }
+        groups = pd.Series(keys.get_level_values("rulebook"), index=keys)
+        scored = score(spec, table, vetoes, groups)
+        codes = [item.code for item in spec.items]
+        items = scored[codes].round(4).to_dict("records") if codes else [{}] * len(scored)
+        frame = scored[["total", "grade", "rank", "peers", "vetoed", "veto_reason"]].reset_index()
+        frame["items"] = [json.dumps(i, ensure_ascii=False, sort_keys=True) for i in items]
+        frames.append(frame)
+        vetoed |= {region: reason for (_, region), reason in vetoes.items()}
+    if not frames:
+        return pd.DataFrame(columns=RESULT_COLUMNS), vetoed
+    results = pd.concat(frames, ignore_index=True)[RESULT_COLUMNS]
+    return results.sort_values(["rulebook", "region"]).reset_index(drop=True), vetoed
+
+
+def _members_by_ancestor(tree: pd.DataFrame) -> dict[tuple[str, int], list[int]]:
+    """For each (ancestor code, level): the regions of that level below or at that ancestor,
+    in path order — every rulebook's peers from one pass over the tree."""
+    members: dict[tuple[str, int], list[int]] = {}
+    for region, level, path in sorted(
+        tree[["region", "level", "path"]].itertuples(index=False), key=lambda row: row[2]
+    ):
+        for code in path.split("/"):
+            if code:
+                members.setdefault((code, int(level)), []).append(int(region))
+    return members
 
 
 def _vetoes(rulebook: Rulebook, peers: pd.DataFrame, incidents) -> dict[int, str]:
@@ -478,7 +506,7 @@ def _fingerprint(frames: list[pd.DataFrame], model: Model, year: int) -> str:
     digest = hashlib.sha256()
     for frame in frames:
         ordered = frame.sort_values(list(frame.columns[:2])).reset_index(drop=True)
-        digest.update(pd.util.hash_pandas_object(ordered.astype(str), index=False).values.tobytes())
+        digest.update(pd.util.hash_pandas_object(ordered, index=False).values.tobytes())
     references = ReferenceValue.objects.filter(year=year).order_by("pk")
     incidents = QualityIncident.objects.filter(occurred_on__year=year).order_by("pk")
     for part in (
@@ -491,43 +519,47 @@ def _fingerprint(frames: list[pd.DataFrame], model: Model, year: int) -> str:
 
 
 def _write(run: AssessmentRun, model: Model, computed: Computed) -> None:
+    """Insert what the run computed, in bulk (COPY on PostgreSQL)."""
     year = run.year
-    element_rows = computed.elements[["region", "element", "value", "quarters"]]
-    ElementFigure.objects.bulk_create(
+
+    def constant(value, frame):
+        return itertools.repeat(value, len(frame))
+
+    elements = computed.elements
+    by_region = elements.assign(element_id=elements["element"].map(model.element_ids))
+    insert_rows(
+        ElementFigure,
+        ["run", "year", "region", "quarters", "values"],
         [
-            ElementFigure(
-                run=run,
-                year=year,
-                region_id=int(region),
-                element_id=model.element_ids[element],
-                quarters=int(quarters),
-                value=float(value),
-            )
-            for region, element, value, quarters in element_rows.itertuples(index=False)
+            (run.pk, year, int(region), int(group["quarters"].max()),
+             json.dumps(dict(zip(group["element_id"].astype(int).astype(str),
+                                 group["value"].astype(float), strict=True))))
+            for region, group in by_region.groupby("region", sort=True)
         ],
-        batch_size=5000,
-    )
-    indicator_rows = computed.indicators[["region", "indicator", "value", "projected", "quarters"]]
-    RegionFigure.objects.bulk_create(
-        [
-            RegionFigure(
-                run=run,
-                year=year,
-                region_id=int(region),
-                indicator_id=model.indicator_ids[indicator],
-                quarters=int(quarters),
-                value=float(value),
-                projected=_float(projected),
-            )
-            for region, indicator, value, projected, quarters in indicator_rows.itertuples(
-                index=False
-            )
-        ],
-        batch_size=5000,
-    )
-    for result in computed.results:
-        result.run = run
-    RegionResult.objects.bulk_create(computed.results, batch_size=5000)
+    )  # fmt: skip
+    table = computed.indicators
+    projected = table["projected"].astype(float)
+    insert_rows(
+        RegionFigure,
+        ["run", "year", "region", "indicator", "quarters", "value", "projected"],
+        list(zip(
+            constant(run.pk, table), constant(year, table), table["region"].astype(int),
+            table["indicator"].map(model.indicator_ids).astype(int),
+            table["quarters"].astype(int), table["value"].astype(float),
+            [None if np.isnan(p) else p for p in projected], strict=True,
+        )),
+    )  # fmt: skip
+    results = computed.results
+    insert_rows(
+        RegionResult,
+        ["run", *RESULT_COLUMNS],
+        list(zip(
+            constant(run.pk, results), results["rulebook"].astype(int),
+            results["region"].astype(int), [f"{t:.2f}" for t in results["total"]],
+            results["grade"], results["rank"].astype(int), results["peers"].astype(int),
+            results["vetoed"].astype(bool), results["veto_reason"], results["items"], strict=True,
+        )),
+    )  # fmt: skip
     for warning in computed.warnings:
         warning.run = run
     TargetWarning.objects.bulk_create(computed.warnings, batch_size=5000)
@@ -548,11 +580,18 @@ def _finish(run: AssessmentRun, model: Model, computed: Computed) -> None:
 # --- Path re-score ------------------------------------------------------------------------------
 
 
-def _published_elements(year: int, region_ids) -> pd.DataFrame:
-    rows = ElementFigure.objects.filter(year=year, region_id__in=list(region_ids)).values_list(
-        "region_id", "element__code", "value", "quarters"
-    )
-    return pd.DataFrame.from_records(list(rows), columns=["region", "element", "value", "quarters"])
+def _published_elements(year: int, region_ids, codes: dict[int, str]) -> pd.DataFrame:
+    """The published element figures of the regions, as a frame (region, element, value,
+    quarters)."""
+    rows = [
+        (region, codes[int(element_id)], value, quarters)
+        for region, quarters, values in ElementFigure.objects.filter(
+            year=year, region_id__in=list(region_ids)
+        ).values_list("region_id", "quarters", "values")
+        for element_id, value in values.items()
+        if int(element_id) in codes
+    ]
+    return pd.DataFrame.from_records(rows, columns=["region", "element", "value", "quarters"])
 
 
 def _path(run: AssessmentRun, region: Region) -> None:
@@ -571,7 +610,9 @@ def _path(run: AssessmentRun, region: Region) -> None:
     changed = {group.pk: own}
     for ancestor in reversed(path_regions[:-1]):
         child_ids = children_of.get(ancestor.pk, [])
-        siblings = _published_elements(year, [c for c in child_ids if c not in changed])
+        siblings = _published_elements(
+            year, [c for c in child_ids if c not in changed], model.codes
+        )
         children = pd.concat([siblings, current], ignore_index=True)
         children = children.assign(parent=ancestor.pk)
         own_entries = _own_entries(year, model, ancestor)
@@ -600,7 +641,9 @@ def _path(run: AssessmentRun, region: Region) -> None:
             ]
             peer_ids |= set(peers.index)
     others = [r for r in peer_ids if r not in set(figures["region"])]
-    figures = pd.concat([figures, _published_elements(year, others)], ignore_index=True)
+    figures = pd.concat(
+        [figures, _published_elements(year, others, model.codes)], ignore_index=True
+    )
 
     changed_regions = set(changed) | set(towns["region"])
     computed = _compute_path(run, model, figures, tree, raw + town_raw, affected_books,
@@ -620,8 +663,7 @@ def _path(run: AssessmentRun, region: Region) -> None:
 
 def _own_entries(year: int, model: Model, region: Region) -> pd.DataFrame:
     """A region's own entered figures (elements of its own level), if it enters any."""
-    partials = queries.partial_figures(year, under=region, per_region=True, exact=True)
-    weighted = queries.weighted_figures(year, under=region, per_region=True, exact=True)
+    partials, weighted = queries.year_figures(year, under=region, per_region=True, exact=True)
     return group_figures(partials, weighted, model.rules, model.codes)
 
 

@@ -66,8 +66,9 @@ def _zero(actual: pd.Series) -> pd.Series:
     return pd.Series(0.0, index=actual.index)
 
 
-def score_item(item: ItemSpec, actual: pd.Series) -> pd.Series:
-    """Points of one leaf item for every region in ``actual``."""
+def score_item(item: ItemSpec, actual: pd.Series, groups: pd.Series | None = None) -> pd.Series:
+    """Points of one leaf item for every region in ``actual``; ``groups`` names each region's
+    peer group (one rulebook) where several are scored at once: ranks stay within a group."""
     actual = actual.astype(float)
     points = float(item.points)
     method = item.method
@@ -79,7 +80,9 @@ def score_item(item: ItemSpec, actual: pd.Series) -> pd.Series:
         per_unit = float(item.params.get("per_unit", 1))
         return (actual.fillna(0).clip(lower=0) * per_unit).clip(upper=points)
     if method == "rank":
-        return _rank_points(item, actual)
+        if groups is None:
+            groups = pd.Series(0, index=actual.index)
+        return _rank_points(item, actual, groups)
     if method == "tiered":
         tier_higher = item.comparator in HIGHER
         tiers = sorted(item.params.get("tiers", []), key=lambda t: t["min"], reverse=tier_higher)
@@ -115,18 +118,19 @@ def score_item(item: ItemSpec, actual: pd.Series) -> pd.Series:
     raise ValueError(f"unknown scoring method {method!r}")
 
 
-def _rank_points(item: ItemSpec, actual: pd.Series) -> pd.Series:
+def _rank_points(item: ItemSpec, actual: pd.Series, groups: pd.Series) -> pd.Series:
     higher = item.comparator in HIGHER or not item.comparator
     present = actual.dropna()
     if present.empty:
         return _zero(actual)
+    by_group = present.groupby(groups[present.index])
     if item.params.get("mode") == "best":
-        best = present.max() if higher else present.min()
-        if best == 0:
-            return _zero(actual)
-        ratio = actual / best if higher else best / actual.where(actual != 0)
-        return (ratio.clip(lower=0, upper=1) * float(item.points)).fillna(0.0)
-    ranks = present.rank(method="min", ascending=not higher).astype(int)
+        best = by_group.transform("max" if higher else "min")
+        ratio = present / best if higher else best / present.where(present != 0)
+        ratio = ratio.where(best != 0, 0.0)
+        scored = ratio.clip(lower=0, upper=1) * float(item.points)
+        return scored.reindex(actual.index).fillna(0.0)
+    ranks = by_group.rank(method="min", ascending=not higher).astype(int)
     table = [float(p) for p in item.params.get("table", [])]
     default = float(item.params.get("default", 0))
     scored = ranks.map(lambda r: table[r - 1] if r <= len(table) else default)
@@ -140,17 +144,29 @@ def grade_for(total: float, bands: tuple[tuple[str, float], ...]) -> str:
     return bands[-1][0]
 
 
-def competition_rank(totals: pd.Series) -> pd.Series:
-    """1 for the best total; equal totals share the better rank (1, 2, 2, 4)."""
-    return totals.round(6).rank(method="min", ascending=False).astype(int)
+def competition_rank(totals: pd.Series, groups: pd.Series | None = None) -> pd.Series:
+    """1 for the best total of each group; equal totals share the better rank (1, 2, 2, 4)."""
+    rounded = totals.round(6)
+    if groups is None:
+        return rounded.rank(method="min", ascending=False).astype(int)
+    return rounded.groupby(groups).rank(method="min", ascending=False).astype(int)
 
 
-def score(rulebook: RulebookSpec, values: pd.DataFrame, vetoes: dict | None = None) -> pd.DataFrame:
+def score(
+    rulebook: RulebookSpec,
+    values: pd.DataFrame,
+    vetoes: dict | None = None,
+    groups: pd.Series | None = None,
+) -> pd.DataFrame:
     """Scores of every region (the index of ``values``; columns are indicator codes).
 
-    Returns one row per region: a column per item code, ``total``, ``grade``, ``rank``,
-    ``peers``, ``vetoed`` and ``veto_reason``."""
+    ``groups`` (aligned with the index) scores several rulebooks of the same specification at
+    once: ranks, "best" and peer counts are taken within each group. Returns one row per
+    region: a column per item code, ``total``, ``grade``, ``rank``, ``peers``, ``vetoed`` and
+    ``veto_reason``."""
     vetoes = vetoes or {}
+    if groups is None:
+        groups = pd.Series(0, index=values.index)
     result = pd.DataFrame(index=values.index)
     for item in rulebook.items:
         column = (
@@ -158,7 +174,7 @@ def score(rulebook: RulebookSpec, values: pd.DataFrame, vetoes: dict | None = No
             if item.indicator in values
             else pd.Series(np.nan, index=values.index)
         )
-        result[item.code] = score_item(item, column).round(4)
+        result[item.code] = score_item(item, column, groups).round(4)
     codes = [item.code for item in rulebook.items]
     result["total"] = result[codes].sum(axis=1).round(2) if codes else 0.0
     result["vetoed"] = [region in vetoes for region in result.index]
@@ -167,8 +183,8 @@ def score(rulebook: RulebookSpec, values: pd.DataFrame, vetoes: dict | None = No
         rulebook.veto_grade if vetoed else grade_for(total, rulebook.bands)
         for total, vetoed in zip(result["total"], result["vetoed"], strict=True)
     ]
-    result["rank"] = competition_rank(result["total"]) if len(result) else []
-    result["peers"] = len(result)
+    result["rank"] = competition_rank(result["total"], groups) if len(result) else []
+    result["peers"] = groups.map(groups.value_counts()) if len(result) else []
     return result
 
 

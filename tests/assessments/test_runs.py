@@ -98,7 +98,8 @@ def data(periods):
 
 
 def figure(code, element):
-    return ElementFigure.objects.get(year=YEAR, region__code=code, element__code=element).value
+    row = ElementFigure.objects.get(year=YEAR, region__code=code)
+    return row.values[str(DataElement.objects.get(code=element).pk)]
 
 
 def indicator(code, name):
@@ -167,7 +168,7 @@ def snapshot():
         sorted(RegionFigure.objects.filter(year=YEAR).values_list(
             "region_id", "indicator_id", "value", "projected", "quarters")),
         sorted(ElementFigure.objects.filter(year=YEAR).values_list(
-            "region_id", "element_id", "value", "quarters")),
+            "region_id", "values", "quarters"), key=repr),
         sorted(TargetWarning.objects.filter(year=YEAR).values_list(
             "region_id", "target_id", "level", "message")),
     )  # fmt: skip

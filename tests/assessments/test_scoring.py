@@ -143,3 +143,17 @@ def test_rulebook_points_must_add_up():
     assert check_total([40, 40, 20, 5], [False, False, False, True], 100) is None
     message = check_total([40, 40, 15], [False, False, False], 100)
     assert "95" in message and "100" in message
+
+
+def test_several_rulebooks_scored_at_once_rank_within_their_own_peers():
+    item = ItemSpec("1", 10, "rank", "score", ">=", params={"table": [10, 5]})
+    best = ItemSpec("2", 10, "rank", "score", ">=", params={"mode": "best"})
+    spec = RulebookSpec(items=(item, best), bands=(("A", 15), ("B", 0)))
+    values = pd.DataFrame({"score": [90, 80, 40, 20]}, index=REGIONS)
+    groups = pd.Series(["东", "东", "西", "西"], index=REGIONS)
+    result = score(spec, values, groups=groups)
+    # 甲 and 丙 each lead their own group: 10 by table and 10 as the best; 乙 80/90 × 10
+    assert result["1"].tolist() == [10, 5, 10, 5]
+    assert result["2"].round(4).tolist() == [10, round(80 / 90 * 10, 4), 10, 5]
+    assert result["rank"].tolist() == [1, 2, 1, 2]
+    assert result["peers"].tolist() == [2, 2, 2, 2]

@@ -72,7 +72,7 @@ def sql_groupby(year: int) -> int:
         WHERE p.year = %s AND s.status = %s
         GROUP BY r.parent_id, v.element_id
     """
-    with connection.cursor() as cursor:
+    with queries.tuned() as cursor:  # the same memory setting as the roll-up's own queries
         cursor.execute(sql, [year, Status.APPROVED])
         return len(cursor.fetchall())
 
