@@ -15,7 +15,15 @@ $(STAMP): $(PY) requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
-install: $(STAMP)
+ECHARTS := static/vendor/echarts/echarts.min.js
+
+# Charts are served from our own static files (intranet, no CDN): npm ci from the lockfile.
+$(ECHARTS): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $(ECHARTS))
+	cp node_modules/echarts/dist/echarts.min.js node_modules/echarts/LICENSE $(dir $(ECHARTS))
+
+install: $(STAMP) $(ECHARTS)
 
 ## make demo: install, migrate, load the real reference data and demo accounts, serve on :8000.
 demo: install

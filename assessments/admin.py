@@ -2,14 +2,20 @@
 
 from django.contrib import admin
 from django.db.models import F
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from assessments.models import (
     AssessmentRun,
     AuditEntry,
     DataElement,
     ElementRule,
+    EvidenceFile,
     Indicator,
     Period,
+    ProgressReminder,
+    ProgressUpdate,
     QualityIncident,
     ReferenceValue,
     Rulebook,
@@ -172,6 +178,52 @@ class AssessmentRunAdmin(admin.ModelAdmin):
     list_display = ["pk", "year", "status", "trigger", "path_region", "started_at", "finished_at"]
     list_filter = ["year", "status", "trigger"]
     readonly_fields = [f.name for f in AssessmentRun._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+class EvidenceInline(admin.TabularInline):
+    """The files of a report, downloaded through the scoped view, never from a media URL."""
+
+    model = EvidenceFile
+    extra = 0
+    fields = ["download", "content_type", "size", "sha256", "uploaded_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("文件"))
+    def download(self, obj: EvidenceFile) -> str:
+        return format_html(
+            '<a href="{}">{}</a>', reverse("workspace:evidence", args=[obj.pk]), obj.name
+        )
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    """Read-only: departments report through the workspace, which checks their files."""
+
+    list_display = ["department", "kind", "item", "year", "quarter", "author", "created_at"]
+    list_filter = ["year", "quarter", "department__region"]
+    search_fields = ["department__name", "text"]
+    inlines = [EvidenceInline]
+    readonly_fields = [f.name for f in ProgressUpdate._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+
+@admin.register(ProgressReminder)
+class ProgressReminderAdmin(admin.ModelAdmin):
+    """The log of reminder e-mails; written only by the daily job."""
+
+    list_display = ["department", "kind", "item", "year", "quarter", "due_on", "overdue", "sent_at"]
+    list_filter = ["year", "quarter", "overdue"]
+    search_fields = ["department__name", "recipients"]
+    readonly_fields = [f.name for f in ProgressReminder._meta.fields]
 
     def has_add_permission(self, request) -> bool:
         return False

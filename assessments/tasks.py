@@ -11,7 +11,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from assessments import runs
+from assessments import runs, workspace
 from portal.models import Region, User
 
 logger = logging.getLogger(__name__)
@@ -47,3 +47,14 @@ def nightly_assessment() -> int | None:
     except runs.RunInProgress:
         logger.info("nightly assessment skipped: a run of this year is in progress")
         return None
+
+
+@shared_task(bind=True, acks_late=True, reject_on_worker_lost=True, max_retries=5)
+def send_progress_reminders(self) -> int:
+    """Celery beat, every morning: remind departments of the progress reports falling due or
+    overdue. Safe to run twice (each item and quarter is reminded once); a mail server that
+    failed for some departments is tried again later for those only."""
+    outcome = workspace.send_due_reminders()
+    if outcome.failed:
+        raise self.retry(countdown=600)
+    return outcome.items

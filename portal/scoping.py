@@ -110,3 +110,76 @@ def can_manage_documents_for(user, region: Region) -> bool:
         and user.region_id is not None
         and region.is_within(user.region)
     )
+
+
+# --- Department work: duties, progress reports and their evidence; exports -------------------
+# The lead role's value of targets.TaskAssignment, written out because portal imports no app.
+LEAD_ROLE = "lead"
+
+
+def _active(user) -> bool:
+    return bool(user and user.is_authenticated and user.is_active)
+
+
+def departments_q(user, field: str | None = None) -> Q:
+    """Departments (``field``: a Department relation; None for Department itself) whose work the
+    user may follow: a department its own, an office those of its region and below."""
+    if is_unrestricted(user):
+        return Q()
+    if not _active(user):
+        return NOTHING
+    if user.role == Role.DEPARTMENT and user.department_id:
+        return Q(**{field or "pk": user.department_id})
+    if user.role == Role.OFFICE and user.region_id:
+        return Q(**{f"{_prefix(field)}region__path__startswith": user.region.path})
+    return NOTHING
+
+
+def reporting_q(user, field: str) -> Q:
+    """Tasks, duties or targets (through ``field``, their Department relation) the user reports
+    progress on: only a department user, only its own department's. Offices read, never write."""
+    if _active(user) and user.role == Role.DEPARTMENT and user.department_id:
+        return Q(**{field: user.department_id})
+    return NOTHING
+
+
+def progress_q(user, field: str | None = None) -> Q:
+    """Progress reports (``field``: a ProgressUpdate relation; None for the report itself) the
+    user may read: a department its own, and those of its partners on the tasks it leads; an
+    office those of the departments of its region and below. Files follow their report."""
+    if is_unrestricted(user):
+        return Q()
+    if not _active(user):
+        return NOTHING
+    prefix = _prefix(field)
+    if user.role == Role.DEPARTMENT and user.department_id:
+        return Q(**{f"{prefix}department": user.department_id}) | Q(
+            **{
+                f"{prefix}task__assignments__department": user.department_id,
+                f"{prefix}task__assignments__role": LEAD_ROLE,
+            }
+        )
+    if user.role == Role.OFFICE and user.region_id:
+        return Q(**{f"{prefix}department__region__path__startswith": user.region.path})
+    return NOTHING
+
+
+def export_q(user, field: str | None = "region") -> Q:
+    """Rows whose ``field`` (a Region relation) an export may cover: an office exports its own
+    region and below; nobody else exports anything."""
+    if is_unrestricted(user):
+        return Q()
+    if _active(user) and user.role == Role.OFFICE and user.region_id:
+        return Q(**{f"{_prefix(field)}path__startswith": user.region.path})
+    return NOTHING
+
+
+def can_export_for(user, region: Region) -> bool:
+    if is_unrestricted(user):
+        return True
+    return (
+        _active(user)
+        and user.role == Role.OFFICE
+        and user.region_id is not None
+        and region.is_within(user.region)
+    )

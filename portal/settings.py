@@ -216,3 +216,18 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}},
 }
+
+# Department progress reports (assessments.workspace): a quarter's report is due this many days
+# after the quarter ends (10: the 10th of the month after it); reminders go out from this many
+# days before. Evidence files: size per file, files per report, unpacked size of .docx/.xlsx.
+PROGRESS_DUE_DAYS = int(os.environ.get("PROGRESS_DUE_DAYS", "10"))
+PROGRESS_REMIND_DAYS_AHEAD = int(os.environ.get("PROGRESS_REMIND_DAYS_AHEAD", "7"))
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+EVIDENCE_MAX_FILES = 5
+EVIDENCE_MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
+# Where reminder e-mails point to, e.g. https://portal.example.gov.cn (no link when empty).
+PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
+CELERY_BEAT_SCHEDULE["progress-reminders"] = {
+    "task": "assessments.tasks.send_progress_reminders",
+    "schedule": crontab(hour=8, minute=30),
+}

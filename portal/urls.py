@@ -13,6 +13,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("documents/", include("targets.urls")),
     path("reporting/", include("assessments.urls")),
+    path("workspace/", include("assessments.workspace_urls")),
+    path("dashboard/", include("assessments.dashboard_urls", namespace="dashboard")),
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

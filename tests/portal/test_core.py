@@ -106,10 +106,20 @@ def test_login_is_throttled_after_repeated_failures(client, make_user, settings)
     assert "锁定" in response.content.decode()
 
 
-def test_a_correct_login_lands_on_the_documents(client, make_user):
-    make_user(role=Role.OFFICE, region="350111", username="ok")
+@pytest.mark.parametrize(
+    ("role", "anchor", "landing"),
+    [
+        (Role.OFFICE, {"region": "350111"}, "dashboard:home"),
+        (Role.REGION_OFFICIAL, {"region": "350111"}, "assessments:my_submissions"),
+        (Role.DEPARTMENT, {"department": "350000:省质监局"}, "workspace:home"),
+        ("", {}, "targets:document_list"),
+    ],
+)
+def test_a_correct_login_lands_where_the_users_work_is(client, make_user, role, anchor, landing):
+    make_user(role=role, username="ok", **anchor)
     response = client.post(
         reverse("login"), {"username": "ok", "password": "correct-horse-battery"}, follow=True
     )
-    assert response.redirect_chain[-1][0] == reverse("targets:document_list")
+    assert response.redirect_chain[-1][0] == reverse(landing)
+    assert response.status_code == 200
     assert "政策文件" in response.content.decode()

@@ -1,0 +1,163 @@
+"""Pages and data endpoints of the office dashboard, the same for every level of the tree.
+
+Views only read through assessments.dashboard, which scopes every read through portal.scoping:
+a region outside the user's scope is a 404, an anonymous visitor is sent to the login page (or
+gets a 401 from a data endpoint).
+"""
+
+from functools import wraps
+
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from assessments import dashboard
+from assessments.models import TargetWarning
+from portal.scoping import can_see_region
+
+
+def _json_login_required(view):
+    """A data endpoint answers 401 to an anonymous caller rather than a login redirect."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return JsonResponse({"detail": _("请先登录。")}, status=401)
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _year(request) -> tuple[int, list[int]]:
+    years = dashboard.published_years()
+    year = dashboard.pick_year(request.GET.get("year"), years, timezone.localdate().year)
+    return year, years
+
+
+@login_required
+def region_dashboard(request, code: str | None = None):
+    """The dashboard of one region: the user's own, or one below it."""
+    region = dashboard.dashboard_region(user=request.user, code=code)
+    if region is None:
+        return render(
+            request,
+            "dashboard/index.html",
+            {"regions": dashboard.top_regions(user=request.user)},
+        )
+    user = request.user
+    year, years = _year(request)
+    table = dashboard.target_table(user=user, region=region, year=year, params=request.GET)
+    rankings = dashboard.rankings(region=region, year=year)
+    graded = {r.region_id: r for ranking in rankings for r in ranking.results}
+    children = [(child, graded.get(child.pk)) for child in dashboard.children_of(region)]
+    context = {
+        "region": region,
+        "crumbs": dashboard.breadcrumbs(user=user, region=region),
+        "year": year,
+        "years": sorted({*years, year}, reverse=True),
+        "table": table,
+        "filter": table.filterset,
+        "shows_local": any(row.target.region_id != region.pk for row in table.rows),
+        "trends": dashboard.trends(region=region, year=year, rows=table.rows),
+        "rankings": rankings,
+        "distributions": [
+            {
+                "name": r.rulebook.name,
+                "grades": [{"grade": g, "count": n} for g, n in r.distribution],
+            }
+            for r in rankings
+        ],
+        "children": children,
+        "reporting": dashboard.reporting(user=user, region=region),
+        "warnings": dashboard.warnings(region=region, year=year),
+        "run": dashboard.run_panel(year=year),
+        "names_limit": dashboard.NAMES_LIMIT,
+    }
+    return render(request, "dashboard/region.html", context)
+
+
+@_json_login_required
+def targets_data(request, code: str):
+    """The target rows of a region's dashboard (same filters and sorting as the page)."""
+    region = dashboard.dashboard_region(user=request.user, code=code)
+    year, _years = _year(request)
+    table = dashboard.target_table(user=request.user, region=region, year=year, params=request.GET)
+    return JsonResponse(
+        {
+            "region": {"code": region.code, "name": region.name},
+            "year": year,
+            "targets": [dashboard.row_json(row) for row in table.rows],
+        }
+    )
+
+
+@_json_login_required
+def trends_data(request, code: str):
+    """Quarter-by-quarter series of the region's subtree, per indicator, with target lines."""
+    region = dashboard.dashboard_region(user=request.user, code=code)
+    year, _years = _year(request)
+    table = dashboard.target_table(user=request.user, region=region, year=year, params=request.GET)
+    return JsonResponse(
+        {
+            "region": {"code": region.code, "name": region.name},
+            "year": year,
+            "series": dashboard.trends(region=region, year=year, rows=table.rows),
+        }
+    )
+
+
+@_json_login_required
+def ranking_data(request, code: str):
+    """The ranking of the regions scored by this region's rulebooks, with grade counts."""
+    region = dashboard.dashboard_region(user=request.user, code=code)
+    year, _years = _year(request)
+    return JsonResponse(
+        {
+            "region": {"code": region.code, "name": region.name},
+            "year": year,
+            "rankings": [
+                dashboard.ranking_json(r) for r in dashboard.rankings(region=region, year=year)
+            ],
+        }
+    )
+
+
+@login_required
+def target_status(request, document: int, code: str):
+    """The live status of one target (where a document's mark links to): its figure, pace,
+    warning and quarterly trend, for whoever may read the document; the figures only for
+    those who may read the region's data."""
+    user = request.user
+    target = dashboard.target_by_code(user=user, document=document, code=code)
+    year, years = _year(request)
+    row = dashboard.target_row(user=user, target=target, year=year)
+    warning = None
+    series = []
+    if row.visible:
+        series = dashboard.trends(region=target.region, year=year, rows=[row])
+        warning = (
+            TargetWarning.objects.filter(year=year, target=target, region=target.region_id)
+            .order_by("level")
+            .first()
+        )
+    on_dashboard = None
+    if dashboard.may_open_dashboard(user) and can_see_region(user, target.region):
+        on_dashboard = (
+            reverse("dashboard:region", args=[target.region.code]) + f"#target-{target.pk}"
+        )
+    return render(
+        request,
+        "dashboard/target_status.html",
+        {
+            "target": target,
+            "row": row,
+            "year": year,
+            "years": sorted({*years, year}, reverse=True),
+            "trends": series,
+            "warning": warning,
+            "on_dashboard": on_dashboard,
+        },
+    )
