@@ -145,7 +145,11 @@ def up_the_tree(
 
 def indicators(figures: pd.DataFrame, rules: list[IndicatorRule]) -> pd.DataFrame:
     """Indicator values per region from aggregated figures (ratio = Σnumerator / Σdenominator)."""
-    wide = figures.pivot_table(index="region", columns="element", values="value", aggfunc="first")
+    wide = (
+        figures.drop_duplicates(["region", "element"])
+        .set_index(["region", "element"])["value"]
+        .unstack()
+    )
     columns = {}
     for rule in rules:
         numerator = (

@@ -770,7 +770,8 @@ class RollupStage(models.Model):
     whether the quarter is their region's latest. Staged in a plain table (unlogged on
     PostgreSQL) so that the one scan over the values can run in parallel workers."""
 
-    key = models.BigIntegerField(_("批次"), db_index=True)
+    # No index: a run reads all of its own rows, which a plain scan of this small table does.
+    key = models.BigIntegerField(_("批次"))
     submission_id = models.BigIntegerField(_("填报"))
     grp = models.BigIntegerField(_("汇总组"))
     quarter = models.PositiveSmallIntegerField(_("季度"))

@@ -71,40 +71,50 @@ def year_figures(
     A group is the parent of a town, else the region itself (per region with ``per_region``).
     ``under`` limits the values to a subtree, or with ``exact`` to that one region's entries.
 
-    The year's approved submissions in scope are staged first (RollupStage: a few rows per
+    For the whole year the approved submissions are staged first (RollupStage: a few rows per
     region) so that the one scan over the values is a plain join the database can run in
-    parallel; the stage rows live only inside this transaction."""
+    parallel; the stage rows live only inside this transaction. A subtree or a single region
+    (a path re-score) joins its few submissions directly."""
     where, params = _under(under, exact)
-    key = secrets.randbits(62)
     averaged = list(
         DataElement.objects.filter(time_aggregation="avg").values_list("pk", "weight_id")
     )
+    submissions = f"""
+        SELECT s.id AS submission_id, {_group_expression(per_region)} AS grp, p.quarter,
+               CASE WHEN p.quarter = MAX(p.quarter) OVER (PARTITION BY s.region_id)
+                    THEN 1 ELSE 0 END AS is_last
+        FROM {S} s
+        JOIN {P} p ON p.id = s.period_id
+        JOIN {R} r ON r.id = s.region_id
+        WHERE p.year = %s AND s.status = %s{where}
+    """
+    scope_params = [year, Status.APPROVED, *params]
     with tuned() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO {STAGE} (key, submission_id, grp, quarter, is_last)
-            SELECT %s, s.id, {_group_expression(per_region)}, p.quarter,
-                   CASE WHEN p.quarter = MAX(p.quarter) OVER (PARTITION BY s.region_id)
-                        THEN 1 ELSE 0 END
-            FROM {S} s
-            JOIN {P} p ON p.id = s.period_id
-            JOIN {R} r ON r.id = s.region_id
-            WHERE p.year = %s AND s.status = %s{where}
-            """,
-            [key, year, Status.APPROVED, *params],
-        )
-        if connection.vendor == "postgresql":
-            cursor.execute(f"ANALYZE {STAGE}")
+        if under is None:
+            # The whole year: stage the submissions so the scan over values runs in parallel.
+            key = secrets.randbits(62)
+            cursor.execute(
+                f"INSERT INTO {STAGE} (key, submission_id, grp, quarter, is_last) "
+                f"SELECT %s, * FROM ({submissions}) x",
+                [key, *scope_params],
+            )
+            if connection.vendor == "postgresql":
+                cursor.execute(f"ANALYZE {STAGE}")
+            source, source_params = f"(SELECT * FROM {STAGE} WHERE key = %s)", [key]
+        else:
+            # A subtree or one region: a few submissions, found through the indexes.
+            key = None
+            source, source_params = f"({submissions})", scope_params
         partials = _fetch(
             cursor,
             f"""
             SELECT a.grp, v.element_id, CAST(SUM(v.value) AS DOUBLE PRECISION),
                    CAST(SUM(CASE WHEN a.is_last = 1 THEN v.value END) AS DOUBLE PRECISION),
                    MAX(a.quarter)
-            FROM {V} v JOIN {STAGE} a ON a.submission_id = v.submission_id AND a.key = %s
+            FROM {V} v JOIN {source} a ON a.submission_id = v.submission_id
             GROUP BY a.grp, v.element_id
             """,
-            [key],
+            source_params,
             PARTIAL_COLUMNS,
         )
         weighted = [
@@ -116,17 +126,18 @@ def year_figures(
                        CAST(SUM(w.value) AS DOUBLE PRECISION),
                        CAST(SUM(v.value) AS DOUBLE PRECISION), COUNT(*), MAX(a.quarter)
                 FROM {V} v
-                JOIN {STAGE} a ON a.submission_id = v.submission_id AND a.key = %s
+                JOIN {source} a ON a.submission_id = v.submission_id
                 LEFT JOIN {V} w ON w.submission_id = v.submission_id AND w.element_id = %s
                 WHERE v.element_id = %s
                 GROUP BY a.grp, v.element_id
                 """,
-                [key, weight_id or -1, element_id],
+                [*source_params, weight_id or -1, element_id],
                 WEIGHTED_COLUMNS,
             )
             for element_id, weight_id in averaged
         ]
-        cursor.execute(f"DELETE FROM {STAGE} WHERE key = %s", [key])
+        if key is not None:
+            cursor.execute(f"DELETE FROM {STAGE} WHERE key = %s", [key])
     weighted_frame = (
         pd.concat(weighted, ignore_index=True)
         if weighted

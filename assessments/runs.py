@@ -56,7 +56,7 @@ from assessments.rollup import (
     same_quarters,
 )
 from assessments.scoring import ItemSpec, RulebookSpec, score
-from portal.bulk import insert_rows
+from portal.bulk import insert_frame, insert_rows
 from portal.models import Region, RegionLevel
 
 logger = logging.getLogger(__name__)
@@ -81,7 +81,9 @@ class Model:
     versions: dict[str, int] = field(default_factory=dict)
 
 
-def load_model(year: int) -> Model:
+def load_model(year: int, scopes: list[int] | None = None) -> Model:
+    """Element and indicator rules, and the year's rulebooks (those scoped to ``scopes`` only,
+    for a path re-score)."""
     elements = list(DataElement.objects.select_related("weight"))
     rules = {
         e.code: ElementRule(
@@ -99,9 +101,11 @@ def load_model(year: int) -> Model:
         )
         for i in indicators
     ]
+    books = Rulebook.objects.filter(year=year)
+    if scopes is not None:
+        books = books.filter(scope__in=scopes)
     rulebooks = list(
-        Rulebook.objects.filter(year=year)
-        .select_related("scope")
+        books.select_related("scope")
         .prefetch_related("items__indicator", "items__target__measure__reference_region", "vetoes")
         .order_by("pk")
     )
@@ -351,8 +355,10 @@ def _score_all(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame,
     incidents = list(
         QualityIncident.objects.filter(occurred_on__year=year).select_related("region")
     )
-    values = indicators.pivot_table(
-        index="region", columns="indicator", values="value", aggfunc="first"
+    values = (
+        indicators.drop_duplicates(["region", "indicator"])
+        .set_index(["region", "indicator"])["value"]
+        .unstack()
     )
     info = tree.set_index("region")
     members = _members_by_ancestor(tree)
@@ -525,30 +531,26 @@ def _write(run: AssessmentRun, model: Model, computed: Computed) -> None:
     def constant(value, frame):
         return itertools.repeat(value, len(frame))
 
-    elements = computed.elements
-    by_region = elements.assign(element_id=elements["element"].map(model.element_ids))
     insert_rows(
         ElementFigure,
         ["run", "year", "region", "quarters", "values"],
-        [
-            (run.pk, year, int(region), int(group["quarters"].max()),
-             json.dumps(dict(zip(group["element_id"].astype(int).astype(str),
-                                 group["value"].astype(float), strict=True))))
-            for region, group in by_region.groupby("region", sort=True)
-        ],
-    )  # fmt: skip
+        [(run.pk, year, *row) for row in _element_rows(computed.elements, model.element_ids)],
+    )
     table = computed.indicators
-    projected = table["projected"].astype(float)
-    insert_rows(
+    insert_frame(
         RegionFigure,
-        ["run", "year", "region", "indicator", "quarters", "value", "projected"],
-        list(zip(
-            constant(run.pk, table), constant(year, table), table["region"].astype(int),
-            table["indicator"].map(model.indicator_ids).astype(int),
-            table["quarters"].astype(int), table["value"].astype(float),
-            [None if np.isnan(p) else p for p in projected], strict=True,
-        )),
-    )  # fmt: skip
+        pd.DataFrame(
+            {
+                "run": run.pk,
+                "year": year,
+                "region": table["region"].astype(int),
+                "indicator": table["indicator"].map(model.indicator_ids).astype(int),
+                "quarters": table["quarters"].astype(int),
+                "value": table["value"].astype(float),
+                "projected": table["projected"].astype(float),
+            }
+        ),
+    )
     results = computed.results
     insert_rows(
         RegionResult,
@@ -563,6 +565,22 @@ def _write(run: AssessmentRun, model: Model, computed: Computed) -> None:
     for warning in computed.warnings:
         warning.run = run
     TargetWarning.objects.bulk_create(computed.warnings, batch_size=5000)
+
+
+def _element_rows(elements: pd.DataFrame, element_ids: dict[str, int]):
+    """(region, quarters, JSON of {element id: value}) per region, without a pandas loop."""
+    if elements.empty:
+        return
+    ordered = elements.sort_values("region", kind="stable")
+    regions = ordered["region"].to_numpy()
+    ids = ordered["element"].map(element_ids).astype(int).astype(str).to_numpy()
+    values = ordered["value"].astype(float).to_numpy()
+    quarters = ordered["quarters"].astype(int).to_numpy()
+    starts = np.flatnonzero(np.r_[True, regions[1:] != regions[:-1]])
+    ends = np.r_[starts[1:], len(regions)]
+    for start, end in zip(starts, ends, strict=True):
+        payload = dict(zip(ids[start:end].tolist(), values[start:end].tolist(), strict=True))
+        yield int(regions[start]), int(quarters[start:end].max()), json.dumps(payload)
 
 
 def _finish(run: AssessmentRun, model: Model, computed: Computed) -> None:
@@ -596,10 +614,10 @@ def _published_elements(year: int, region_ids, codes: dict[int, str]) -> pd.Data
 
 def _path(run: AssessmentRun, region: Region) -> None:
     year = run.year
-    model = load_model(year)
     group = region.parent if region.level == RegionLevel.TOWN and region.parent_id else region
     path_regions = list(group.ancestors())  # top first, the group last
     path_ids = [r.pk for r in path_regions]
+    model = load_model(year, scopes=path_ids)
 
     own, raw = _groups(year, model, under=group)
     own = own[own["region"] == group.pk]

@@ -84,3 +84,26 @@ def insert_rows(model, given: Sequence[str], rows: Sequence[Sequence]) -> None:
         copy_csv(model._meta.db_table, columns, csv_text(full))
     else:
         executemany(model._meta.db_table, columns, full)
+
+
+def insert_frame(model, frame) -> None:
+    """Insert a pandas frame whose columns are field names (foreign keys as ids), in one go:
+    on PostgreSQL through pandas' own CSV writer and COPY, elsewhere with executemany."""
+    if frame.empty:
+        return
+    given = list(frame.columns)
+    given_columns, other_columns, other_values = insert_plan(model, given)
+    full = frame.copy()
+    for column, value in zip(other_columns, other_values, strict=True):
+        full[column] = value
+    columns = given_columns + other_columns
+    if is_postgres():
+        buffer = io.StringIO()
+        full.to_csv(buffer, header=False, index=False, na_rep="\\N", lineterminator="\n")
+        copy_csv(model._meta.db_table, columns, buffer.getvalue())
+    else:
+        rows = [
+            tuple(None if v != v else v for v in row)  # NaN → NULL
+            for row in full.itertuples(index=False, name=None)
+        ]
+        executemany(model._meta.db_table, columns, rows)
