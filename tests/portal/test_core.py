@@ -123,3 +123,17 @@ def test_a_correct_login_lands_where_the_users_work_is(client, make_user, role, 
     assert response.redirect_chain[-1][0] == reverse(landing)
     assert response.status_code == 200
     assert "政策文件" in response.content.decode()
+
+
+def test_the_portal_speaks_chinese_whatever_the_browser_asks(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert '<html lang="zh-hans">' in response.content.decode()
+    assert response.headers["Content-Language"] == "zh-hans"
+
+
+def test_the_switch_chooses_english(client):
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    assert response.status_code == 302
+    page = client.get(reverse("login"))
+    assert '<html lang="en">' in page.content.decode()
+    assert page.headers["Content-Language"] == "en"
