@@ -12,6 +12,7 @@ from itertools import groupby
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -144,19 +145,22 @@ def entry(request, region_code: str, year: int, quarter: int):
             version = int(request.POST.get("version", ""))
         except ValueError:
             version = -1
+        first_save = submission is None
         try:
-            if submission is None:
-                submission = services.open_submission(
-                    user=request.user, region=region, period=period
+            # A first save that is refused must not leave an empty draft behind.
+            with transaction.atomic():
+                if first_save:
+                    submission = services.open_submission(
+                        user=request.user, region=region, period=period
+                    )
+                    version = submission.version
+                result = services.save_figures(
+                    user=request.user,
+                    submission=submission,
+                    version=version,
+                    figures=raw,
+                    comments=comments,
                 )
-                version = submission.version
-            result = services.save_figures(
-                user=request.user,
-                submission=submission,
-                version=version,
-                figures=raw,
-                comments=comments,
-            )
             if request.POST.get("action") == "submit":
                 services.submit(
                     user=request.user, submission=submission, version=submission.version
@@ -180,6 +184,9 @@ def entry(request, region_code: str, year: int, quarter: int):
         except services.ReportingError as error:
             messages.error(request, str(error))
             status = 400
+        if first_save and submission is not None and status != 200:
+            if not Submission.objects.filter(pk=submission.pk).exists():
+                submission = None
         if submission is not None:
             submission.refresh_from_db()
     elif submission is not None:

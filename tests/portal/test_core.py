@@ -137,3 +137,12 @@ def test_the_switch_chooses_english(client):
     page = client.get(reverse("login"))
     assert '<html lang="en">' in page.content.decode()
     assert page.headers["Content-Language"] == "en"
+
+
+def test_out_of_scope_pages_answer_with_the_portals_own_404(client, make_user, settings):
+    settings.DEBUG = False
+    client.force_login(make_user(role=Role.REGION_OFFICIAL, region="120115"))
+    response = client.get("/dashboard/350111/")
+    assert response.status_code == 404
+    body = response.content.decode()
+    assert "页面不存在，或不在您的权限范围内" in body and "质量强区目标管理平台" in body
