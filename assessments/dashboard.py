@@ -53,10 +53,9 @@ from assessments.models import (
     Rulebook,
     RunStatus,
     Status,
-    Submission,
     TargetWarning,
 )
-from assessments.models import Value as EnteredValue
+from assessments.queries import E, P, R, S, V
 from portal.models import Department, Region, Role
 from portal.scoping import (
     anchor_region,
@@ -67,9 +66,6 @@ from portal.scoping import (
 )
 from targets.models import PolicyDocument, Target
 from targets.selectors import targets_for
-
-# Table names for the one raw query (as assessments.queries names them).
-V, S, P, R, E = (m._meta.db_table for m in (EnteredValue, Submission, Period, Region, DataElement))
 
 RED, AMBER, GREEN, NONE = "red", "amber", "green", "none"
 STATUS_CHOICES = [

@@ -18,7 +18,8 @@ from django.db import connection, transaction
 from assessments.models import DataElement, Period, RollupStage, Status, Submission, Value
 from portal.models import Region, RegionLevel
 
-V, S, P, R = (m._meta.db_table for m in (Value, Submission, Period, Region))
+# Table names for raw SQL, here and in other read modules (dashboard).
+V, S, P, R, E = (m._meta.db_table for m in (Value, Submission, Period, Region, DataElement))
 STAGE = RollupStage._meta.db_table
 
 

@@ -70,7 +70,8 @@ class RunInProgress(Exception):
 
 @dataclass
 class Model:
-    """The configuration a run reads once: element and indicator rules, rulebooks."""
+    """What a run reads once: element and indicator rules, rulebooks, and the year's
+    reference values and recorded incidents (for scoring, warnings and the fingerprint)."""
 
     rules: dict[str, ElementRule]
     codes: dict[int, str]
@@ -79,6 +80,8 @@ class Model:
     indicator_ids: dict[str, int]
     rulebooks: list[Rulebook]
     versions: dict[str, int] = field(default_factory=dict)
+    references: list[ReferenceValue] = field(default_factory=list)
+    incidents: list[QualityIncident] = field(default_factory=list)
 
 
 def load_model(year: int, scopes: list[int] | None = None) -> Model:
@@ -117,6 +120,12 @@ def load_model(year: int, scopes: list[int] | None = None) -> Model:
         indicator_ids={i.code: i.pk for i in indicators},
         rulebooks=rulebooks,
         versions={str(r.pk): r.version for r in rulebooks},
+        references=list(ReferenceValue.objects.filter(year=year).order_by("pk")),
+        incidents=list(
+            QualityIncident.objects.filter(occurred_on__year=year)
+            .select_related("region")
+            .order_by("pk")
+        ),
     )
 
 
@@ -295,7 +304,7 @@ def _compute(run, model: Model, figures, tree, raw: list, on_progress) -> Comput
     results, vetoed = _score_all(year, model, indicators, tree)
     _beat(run, 75, "预警", on_progress)
     warnings = _warnings(year, model, indicators, tree, vetoed)
-    fingerprint = _fingerprint(raw, model, year)
+    fingerprint = _fingerprint(raw, model)
     summary = {
         "regions": int(figures["region"].nunique()),
         "figures": len(figures),
@@ -348,13 +357,8 @@ def _score_all(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame,
 
     Rulebooks with the same specification (items, bands) are scored in one vectorised call,
     each one's peers ranked among themselves."""
-    references = {
-        (r.indicator_id, r.region_id, r.year): r.value
-        for r in ReferenceValue.objects.filter(year=year)
-    }
-    incidents = list(
-        QualityIncident.objects.filter(occurred_on__year=year).select_related("region")
-    )
+    references = {(r.indicator_id, r.region_id, r.year): r.value for r in model.references}
+    incidents = model.incidents
     values = (
         indicators.drop_duplicates(["region", "indicator"])
         .set_index(["region", "indicator"])["value"]
@@ -442,10 +446,7 @@ def _warnings(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame, 
         .select_related("target", "indicator", "reference_region", "indicator__numerator")
         .prefetch_related("target__responsible_departments")
     )
-    references = {
-        (r.indicator_id, r.region_id): float(r.value)
-        for r in ReferenceValue.objects.filter(year=year)
-    }
+    references = {(r.indicator_id, r.region_id): float(r.value) for r in model.references}
     history = {
         (f.region_id, f.indicator_id, f.year): f.value
         for f in RegionFigure.objects.filter(year__lt=year, indicator__measures__isnull=False)
@@ -508,17 +509,15 @@ def _float(value) -> float | None:
     return None if value is None or (isinstance(value, float) and np.isnan(value)) else float(value)
 
 
-def _fingerprint(frames: list[pd.DataFrame], model: Model, year: int) -> str:
+def _fingerprint(frames: list[pd.DataFrame], model: Model) -> str:
     digest = hashlib.sha256()
     for frame in frames:
         ordered = frame.sort_values(list(frame.columns[:2])).reset_index(drop=True)
         digest.update(pd.util.hash_pandas_object(ordered, index=False).values.tobytes())
-    references = ReferenceValue.objects.filter(year=year).order_by("pk")
-    incidents = QualityIncident.objects.filter(occurred_on__year=year).order_by("pk")
     for part in (
         sorted(model.versions.items()),
-        list(references.values_list("indicator_id", "region_id", "value")),
-        list(incidents.values_list("region_id", "severity", "occurred_on")),
+        [(r.indicator_id, r.region_id, r.value) for r in model.references],
+        [(i.region_id, i.severity, i.occurred_on) for i in model.incidents],
     ):
         digest.update(repr(part).encode())
     return digest.hexdigest()
@@ -694,4 +693,4 @@ def _compute_path(run, model, figures, tree, raw, affected_books, changed) -> Co
     results, vetoed = _score_all(year, model, indicators, tree, only=affected_books)
     warnings = _warnings(year, model, indicators, tree, vetoed, regions=changed)
     summary = {"regions": len(changed), "results": len(results), "path": True}
-    return Computed(figures, indicators, results, warnings, _fingerprint(raw, model, year), summary)
+    return Computed(figures, indicators, results, warnings, _fingerprint(raw, model), summary)
