@@ -150,22 +150,17 @@ def indicators(figures: pd.DataFrame, rules: list[IndicatorRule]) -> pd.DataFram
         .set_index(["region", "element"])["value"]
         .unstack()
     )
-    columns = {}
-    for rule in rules:
-        numerator = (
-            wide[rule.numerator] if rule.numerator in wide else pd.Series(np.nan, index=wide.index)
-        )
-        if rule.denominator:
-            denominator = (
-                wide[rule.denominator]
-                if rule.denominator in wide
-                else pd.Series(np.nan, index=wide.index)
-            )
-            with np.errstate(divide="ignore", invalid="ignore"):
-                value = numerator / denominator.where(denominator != 0) * rule.scale
-        else:
-            value = numerator * rule.scale
-        columns[rule.code] = value
-    result = pd.DataFrame(columns, index=wide.index)
+    # All rules at once on the wide matrix: a missing element is NaN, a zero denominator too.
+    numerators = wide.reindex(columns=[rule.numerator for rule in rules]).to_numpy(float)
+    denominators = wide.reindex(columns=[rule.denominator or "" for rule in rules]).to_numpy(
+        float, copy=True
+    )
+    plain = np.array([not rule.denominator for rule in rules])
+    denominators[:, plain] = 1.0
+    denominators[denominators == 0] = np.nan
+    scale = np.array([rule.scale for rule in rules], dtype=float)
+    result = pd.DataFrame(
+        numerators / denominators * scale, index=wide.index, columns=[r.code for r in rules]
+    )
     long = result.reset_index().melt(id_vars="region", var_name="indicator", value_name="value")
     return long.dropna(subset=["value"]).reset_index(drop=True)

@@ -334,11 +334,21 @@ class Submission(models.Model):
 class Value(models.Model):
     """One data element's figure in one submission, with the official's comment where needed."""
 
+    # No single-column indexes on the two keys: the unique (submission, element) index serves
+    # lookups by submission, and value_by_element those by element.
     submission = models.ForeignKey(
-        Submission, verbose_name=_("填报"), on_delete=models.CASCADE, related_name="values"
+        Submission,
+        verbose_name=_("填报"),
+        on_delete=models.CASCADE,
+        related_name="values",
+        db_index=False,
     )
     element = models.ForeignKey(
-        DataElement, verbose_name=_("数据项"), on_delete=models.PROTECT, related_name="values"
+        DataElement,
+        verbose_name=_("数据项"),
+        on_delete=models.PROTECT,
+        related_name="values",
+        db_index=False,
     )
     value = models.DecimalField(_("数值"), max_digits=16, decimal_places=4)
     comment = models.CharField(_("说明"), max_length=500, blank=True)
@@ -348,6 +358,11 @@ class Value(models.Model):
         verbose_name_plural = _("填报数值")
         constraints = [
             models.UniqueConstraint(fields=["submission", "element"], name="value_unique_element")
+        ]
+        indexes = [
+            # One element's values of every submission, read from the index alone (the roll-up's
+            # weighted survey scores pair each score with its weight in the same submission).
+            models.Index(fields=["element", "submission", "value"], name="value_by_element"),
         ]
 
     def __str__(self) -> str:
@@ -681,14 +696,15 @@ class RegionResult(models.Model):
 
 
 class RegionFigure(models.Model):
-    """A region's yearly indicator value (and its projection), written by a run."""
+    """A region's yearly indicator value (and its projection), written by a run. A run rewrites
+    only the figures that changed, so ``run`` is the run that last changed this one."""
 
     run = models.ForeignKey(
         AssessmentRun,
         verbose_name=_("计算"),
         on_delete=models.CASCADE,
         related_name="figures",
-        # Derived rows, rewritten whole by each run: no per-row foreign-key checks at commit.
+        # Derived rows, replaced by each run: no per-row foreign-key checks at commit.
         db_constraint=False,
         db_index=False,
     )

@@ -74,7 +74,8 @@ def year_figures(
 
     For the whole year the approved submissions are staged first (RollupStage: a few rows per
     region) so that the one scan over the values is a plain join the database can run in
-    parallel; the stage rows live only inside this transaction. A subtree or a single region
+    parallel; the stage rows live only inside this transaction and are rolled back, never
+    committed. A subtree or a single region
     (a path re-score) joins its few submissions directly."""
     where, params = _under(under, exact)
     averaged = list(
@@ -91,6 +92,9 @@ def year_figures(
     """
     scope_params = [year, Status.APPROVED, *params]
     with tuned() as cursor:
+        # Stage rows are never kept: rolling back to this savepoint drops them at no cost
+        # (a DELETE would write every row again).
+        savepoint = transaction.savepoint()
         if under is None:
             # The whole year: stage the submissions so the scan over values runs in parallel.
             key = secrets.randbits(62)
@@ -104,7 +108,6 @@ def year_figures(
             source, source_params = f"(SELECT * FROM {STAGE} WHERE key = %s)", [key]
         else:
             # A subtree or one region: a few submissions, found through the indexes.
-            key = None
             source, source_params = f"({submissions})", scope_params
         partials = _fetch(
             cursor,
@@ -137,8 +140,9 @@ def year_figures(
             )
             for element_id, weight_id in averaged
         ]
-        if key is not None:
-            cursor.execute(f"DELETE FROM {STAGE} WHERE key = %s", [key])
+        transaction.savepoint_rollback(savepoint)
+    # Only frames with rows: an empty one has object columns and would make the others so.
+    weighted = [frame for frame in weighted if not frame.empty]
     weighted_frame = (
         pd.concat(weighted, ignore_index=True)
         if weighted
@@ -147,13 +151,25 @@ def year_figures(
     return partials, weighted_frame
 
 
+TREE_FIELDS = ["id", "parent_id", "level", "code", "name", "path"]
+
+
 def region_tree(town_ids=()) -> pd.DataFrame:
     """Every region above the town level, and the given towns: the frame the roll-up climbs."""
-    columns = ["id", "parent_id", "level", "code", "name", "path"]
-    regions = Region.objects.exclude(level=RegionLevel.TOWN).values_list(*columns)
-    towns = Region.objects.filter(pk__in=list(town_ids)).values_list(*columns)
+    regions = Region.objects.exclude(level=RegionLevel.TOWN).values_list(*TREE_FIELDS)
+    towns = Region.objects.filter(pk__in=list(town_ids)).values_list(*TREE_FIELDS)
+    return _tree_frame([*regions, *towns])
+
+
+def region_frame(condition) -> pd.DataFrame:
+    """The regions matching ``condition`` (a Q), as region_tree lays them out: a path re-score
+    reads only the regions it touches, not the whole tree."""
+    return _tree_frame(list(Region.objects.filter(condition).values_list(*TREE_FIELDS)))
+
+
+def _tree_frame(rows: list) -> pd.DataFrame:
     frame = pd.DataFrame.from_records(
-        [*regions, *towns], columns=["region", "parent", "level", "code", "name", "path"]
+        rows, columns=["region", "parent", "level", "code", "name", "path"]
     )
     frame["depth"] = frame["path"].str.count("/") - 1
     frame["parent"] = frame["parent"].astype("Int64")

@@ -30,6 +30,20 @@ from assessments.aggregation import (
 from assessments.scoring import meets
 
 
+def no_figures() -> pd.DataFrame:
+    """An empty figures frame with the column types of a full one (region and quarters as
+    integers): concatenated with real figures it keeps them numeric, so that grouping by region
+    stays vectorised."""
+    return pd.DataFrame(
+        {
+            "region": pd.Series(dtype="int64"),
+            "element": pd.Series(dtype="object"),
+            "value": pd.Series(dtype="float64"),
+            "quarters": pd.Series(dtype="int64"),
+        }
+    )
+
+
 def group_figures(partials: pd.DataFrame, weighted: pd.DataFrame, rules: dict[str, ElementRule],
                   codes: dict[int, str]) -> pd.DataFrame:  # fmt: skip
     """Element figures per group from the SQL partials: columns region, element, value, quarters."""
@@ -48,9 +62,10 @@ def group_figures(partials: pd.DataFrame, weighted: pd.DataFrame, rules: dict[st
         value = by_weight.where(frame["weights"].fillna(0).astype(float) > 0, plain)
         parts.append(frame.assign(value=value)[["region", "element", "value", "quarters"]])
     if not parts:
-        return pd.DataFrame(columns=["region", "element", "value", "quarters"])
+        return no_figures()
     result = pd.concat(parts, ignore_index=True).dropna(subset=["value"])
     result["value"] = result["value"].astype(float)
+    result["region"] = result["region"].astype("int64")
     # A region's figures all cover the latest quarter approved for any of them.
     result["quarters"] = result.groupby("region")["quarters"].transform("max").astype(int)
     return result
@@ -102,7 +117,7 @@ def recombine(parent_ids, children: pd.DataFrame, rules: dict[str, ElementRule])
     """Figures of the given parents from their children's figures (for a path re-score)."""
     children = children[children["parent"].isin(list(parent_ids))]
     if children.empty:
-        return pd.DataFrame(columns=["region", "element", "value", "quarters"])
+        return no_figures()
     combined = combine_children(children[["region", "parent", "element", "value"]], rules)
     quarters = children.groupby("parent")["quarters"].max()
     return combined.assign(quarters=combined["region"].map(quarters).fillna(0).astype(int))

@@ -51,6 +51,7 @@ from assessments.rollup import (
     climb,
     group_figures,
     indicator_table,
+    no_figures,
     project,
     recombine,
     same_quarters,
@@ -256,7 +257,7 @@ def _town_groups(year: int, model: Model, scopes: list[Region]) -> tuple[pd.Data
         frames.append(group_figures(partials, weighted, model.rules, model.codes))
         raw += [partials, weighted]
     if not frames:
-        return pd.DataFrame(columns=["region", "element", "value", "quarters"]), raw
+        return no_figures(), raw
     towns = pd.concat(frames, ignore_index=True)
     in_scope = set(_towns_under(scopes))
     towns = towns[towns["region"].isin(in_scope)]
@@ -289,10 +290,9 @@ def _full(run: AssessmentRun, on_progress: Progress | None) -> None:
     _beat(run, 90, "发布结果", on_progress)
     with transaction.atomic():
         ElementFigure.objects.filter(year=year).delete()
-        RegionFigure.objects.filter(year=year).delete()
         RegionResult.objects.filter(rulebook__year=year).delete()
         TargetWarning.objects.filter(year=year).delete()
-        _write(run, model, computed)
+        _write(run, model, computed, RegionFigure.objects.filter(year=year))
         _finish(run, model, computed)
 
 
@@ -523,8 +523,9 @@ def _fingerprint(frames: list[pd.DataFrame], model: Model) -> str:
     return digest.hexdigest()
 
 
-def _write(run: AssessmentRun, model: Model, computed: Computed) -> None:
-    """Insert what the run computed, in bulk (COPY on PostgreSQL)."""
+def _write(run: AssessmentRun, model: Model, computed: Computed, published_figures) -> None:
+    """Insert what the run computed, in bulk (COPY on PostgreSQL); indicator figures replace
+    the ``published_figures`` (a RegionFigure queryset) where they differ from them."""
     year = run.year
 
     def constant(value, frame):
@@ -536,15 +537,14 @@ def _write(run: AssessmentRun, model: Model, computed: Computed) -> None:
         [(run.pk, year, *row) for row in _element_rows(computed.elements, model.element_ids)],
     )
     table = computed.indicators
-    insert_frame(
-        RegionFigure,
+    _replace_figures(
+        run,
+        published_figures,
         pd.DataFrame(
             {
-                "run": run.pk,
-                "year": year,
-                "region": table["region"].astype(int),
-                "indicator": table["indicator"].map(model.indicator_ids).astype(int),
-                "quarters": table["quarters"].astype(int),
+                "region": table["region"].astype("int64"),
+                "indicator": table["indicator"].map(model.indicator_ids).astype("int64"),
+                "quarters": table["quarters"].astype("int64"),
                 "value": table["value"].astype(float),
                 "projected": table["projected"].astype(float),
             }
@@ -564,6 +564,39 @@ def _write(run: AssessmentRun, model: Model, computed: Computed) -> None:
     for warning in computed.warnings:
         warning.run = run
     TargetWarning.objects.bulk_create(computed.warnings, batch_size=5000)
+
+
+FIGURE_KEY = ["region", "indicator"]
+FIGURE_DATA = ["quarters", "value", "projected"]
+
+
+def _replace_figures(run: AssessmentRun, published, figures: pd.DataFrame) -> None:
+    """Make the published indicator figures equal to ``figures``, writing only the difference.
+
+    Most figures of a nightly run are what the last run published; rewriting tens of thousands
+    of identical rows is most of a run's publishing time. Unchanged rows stay (their ``run`` is
+    the run that last changed them); changed and vanished rows are deleted, changed and new
+    ones inserted — inside the caller's publishing transaction. Floats are compared exactly: the
+    database gives back the doubles it was given."""
+    old = pd.DataFrame.from_records(
+        list(published.values_list("pk", "region_id", "indicator_id", *FIGURE_DATA)),
+        columns=["pk", *FIGURE_KEY, *FIGURE_DATA],
+    )
+    merged = figures.merge(old, on=FIGURE_KEY, how="outer", suffixes=("", "_old"), indicator="side")
+    same = merged["side"] == "both"
+    for column in FIGURE_DATA:
+        new, before = merged[column], merged[f"{column}_old"]
+        same &= (new == before) | (new.isna() & before.isna())
+    stale = merged.loc[(merged["side"] != "left_only") & ~same, "pk"].astype("int64").tolist()
+    for start in range(0, len(stale), 10_000):  # within SQLite's limit on query parameters
+        RegionFigure.objects.filter(pk__in=stale[start : start + 10_000]).delete()
+    fresh = merged.loc[(merged["side"] != "right_only") & ~same, [*FIGURE_KEY, *FIGURE_DATA]]
+    insert_frame(
+        RegionFigure,
+        fresh.assign(run=run.pk, year=run.year)[["run", "year", *FIGURE_KEY, *FIGURE_DATA]].astype(
+            {"region": "int64", "indicator": "int64", "quarters": "int64"}
+        ),
+    )
 
 
 def _element_rows(elements: pd.DataFrame, element_ids: dict[str, int]):
@@ -608,6 +641,8 @@ def _published_elements(year: int, region_ids, codes: dict[int, str]) -> pd.Data
         for element_id, value in values.items()
         if int(element_id) in codes
     ]
+    if not rows:
+        return no_figures()
     return pd.DataFrame.from_records(rows, columns=["region", "element", "value", "quarters"])
 
 
@@ -617,12 +652,19 @@ def _path(run: AssessmentRun, region: Region) -> None:
     path_regions = list(group.ancestors())  # top first, the group last
     path_ids = [r.pk for r in path_regions]
     model = load_model(year, scopes=path_ids)
+    affected = [b for b in model.rulebooks if b.scope_id in path_ids]
+    town_scopes = [s for s in _town_scopes(model) if s.pk in path_ids]
+    # The only regions this re-score reads: the path, the children of each ancestor (to climb),
+    # the peers every affected rulebook ranks, and the towns a town rulebook on the path scores.
+    wanted = Q(pk__in=path_ids) | Q(parent_id__in=path_ids[:-1])
+    for book in affected:
+        wanted |= Q(level=book.level, path__startswith=book.scope.path)
+    tree = queries.region_frame(wanted)
 
     own, raw = _groups(year, model, under=group)
     own = own[own["region"] == group.pk]
     # Climb: each ancestor from its children's published figures, with the changed child replaced.
-    tree = queries.region_tree()
-    children_of = tree.groupby("parent")["region"].apply(list)
+    children_of = tree.groupby("parent")["region"].agg(list).to_dict()
     current = own
     changed = {group.pk: own}
     for ancestor in reversed(path_regions[:-1]):
@@ -643,21 +685,11 @@ def _path(run: AssessmentRun, region: Region) -> None:
     figures = pd.concat(changed.values(), ignore_index=True)
 
     # Towns scored under a town rulebook on this path are recomputed whole (a few dozen rows).
-    scopes = [s for s in _town_scopes(model) if s.pk in path_ids]
-    towns, town_raw = _town_groups(year, model, scopes)
+    towns, town_raw = _town_groups(year, model, town_scopes)
     figures = pd.concat([figures, towns], ignore_index=True)
-    tree = queries.region_tree(_towns_under(scopes))
 
-    affected_books = {b.pk for b in model.rulebooks if b.scope_id in path_ids}
-    peer_ids = set(figures["region"])
-    info = tree.set_index("region")
-    for book in model.rulebooks:
-        if book.pk in affected_books:
-            peers = info[
-                (info["level"] == book.level) & info["path"].str.startswith(book.scope.path)
-            ]
-            peer_ids |= set(peers.index)
-    others = [r for r in peer_ids if r not in set(figures["region"])]
+    affected_books = {b.pk for b in affected}
+    others = sorted(set(tree["region"]) - set(figures["region"]))
     figures = pd.concat(
         [figures, _published_elements(year, others, model.codes)], ignore_index=True
     )
@@ -667,14 +699,14 @@ def _path(run: AssessmentRun, region: Region) -> None:
                              changed_regions)  # fmt: skip
     with transaction.atomic():
         ElementFigure.objects.filter(year=year, region_id__in=changed_regions).delete()
-        RegionFigure.objects.filter(year=year, region_id__in=changed_regions).delete()
         RegionResult.objects.filter(rulebook_id__in=affected_books).delete()
         TargetWarning.objects.filter(year=year, region_id__in=changed_regions).delete()
         computed.elements = computed.elements[computed.elements["region"].isin(changed_regions)]
         computed.indicators = computed.indicators[
             computed.indicators["region"].isin(changed_regions)
         ]
-        _write(run, model, computed)
+        published = RegionFigure.objects.filter(year=year, region_id__in=changed_regions)
+        _write(run, model, computed, published)
         _finish(run, model, computed)
 
 

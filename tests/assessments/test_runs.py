@@ -183,6 +183,37 @@ def test_the_same_inputs_give_identical_rows(data, rulebook):
     assert all(before)
 
 
+def test_a_run_rewrites_only_the_figures_that_changed(data, rulebook):
+    first = runs.run_year(year=YEAR)
+    Value.objects.filter(submission__region__code=XINDIAN).update(value=1)  # one town changes
+    second = runs.run_year(year=YEAR)
+    writers = dict(
+        ((code, indicator), run_id)
+        for code, indicator, run_id in RegionFigure.objects.filter(year=YEAR).values_list(
+            "region__code", "indicator__code", "run_id"
+        )
+    )
+    # The town's rates and those above it are rewritten; its sibling town and the brand count
+    # (which the town does not report) keep the first run's rows.
+    assert writers[(XINDIAN, "prov_pass_rate")] == second.pk
+    assert writers[(JINAN, "food_pass_rate")] == second.pk
+    assert writers[(GUSHAN, "prov_pass_rate")] == first.pk
+    assert writers[(JINAN, "fujian_brands")] == first.pk
+    # What was kept and rewritten equals what a run from nothing publishes.
+    kept = snapshot()
+    RegionFigure.objects.filter(year=YEAR).delete()
+    runs.run_year(year=YEAR)
+    assert snapshot() == kept
+
+
+def test_a_figure_that_vanishes_is_removed(data, rulebook):
+    runs.run_year(year=YEAR)
+    assert RegionFigure.objects.filter(year=YEAR, region__code=XINDIAN).exists()
+    Submission.objects.filter(region__code=XINDIAN).update(status=Status.RETURNED)
+    runs.run_year(year=YEAR)
+    assert not RegionFigure.objects.filter(year=YEAR, region__code=XINDIAN).exists()
+
+
 def test_a_run_that_dies_midway_leaves_the_previous_results(data, rulebook, monkeypatch):
     runs.run_year(year=YEAR)
     before = snapshot()
@@ -190,8 +221,8 @@ def test_a_run_that_dies_midway_leaves_the_previous_results(data, rulebook, monk
 
     real_write = runs._write
 
-    def write_then_die(run, model, computed):
-        real_write(run, model, computed)  # rows are written …
+    def write_then_die(*args):
+        real_write(*args)  # rows are written …
         raise RuntimeError("worker killed")  # … and the worker dies before the commit
 
     monkeypatch.setattr(runs, "_write", write_then_die)
