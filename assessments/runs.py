@@ -390,6 +390,7 @@ def _score_all(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame,
         vetoes = {
             (book.pk, region): reason
             for book, peers in books
+            if incidents and book.vetoes.all()
             for region, reason in _vetoes(book, info.loc[peers], incidents).items()
         }
         groups = pd.Series(keys.get_level_values("rulebook"), index=keys)

@@ -174,6 +174,47 @@ def snapshot():
     )  # fmt: skip
 
 
+def _clone(element: DataElement, code: str, weight=None) -> DataElement:
+    element.pk, element.code, element.weight = None, code, weight
+    element.save()
+    return element
+
+
+def test_survey_scores_are_weighted_by_their_own_weights_in_sql(periods, rulebook):
+    """Two survey scores with different weight elements, each weighed by its own, through the
+    real SQL: over the quarters, then over the towns; the path re-score agrees with a run."""
+    other_weight = _clone(DataElement.objects.get(code="satisfaction_respondents"), "w2")
+    _clone(DataElement.objects.get(code="satisfaction_score"), "s2", weight=other_weight)
+    # 鼓山镇: 80 from 100 respondents, then 90 from 300 → (8000 + 27000) / 400 = 87.5
+    approved(GUSHAN, periods[1], {"satisfaction_score": 80, "satisfaction_respondents": 100,
+                                  "s2": 50, "w2": 1})  # fmt: skip
+    approved(GUSHAN, periods[2], {"satisfaction_score": 90, "satisfaction_respondents": 300,
+                                  "s2": 60, "w2": 3})  # fmt: skip
+    # 新店镇: 70 from 100 respondents
+    approved(XINDIAN, periods[1], {"satisfaction_score": 70, "satisfaction_respondents": 100,
+                                   "s2": 40, "w2": 4})  # fmt: skip
+    runs.run_year(year=YEAR)
+    assert figure(GUSHAN, "satisfaction_score") == pytest.approx(87.5)
+    assert figure(XINDIAN, "satisfaction_score") == pytest.approx(70.0)
+    # 晋安区: (8000 + 27000 + 7000) / 500 = 84, not the mean of the towns (78.75)
+    assert figure(JINAN, "satisfaction_score") == pytest.approx(84.0)
+    assert figure(JINAN, "satisfaction_respondents") == pytest.approx(500)
+    # The second score by its own weight: 鼓山镇 (50 + 180) / 4 = 57.5; 晋安区 390 / 8 = 48.75
+    assert figure(GUSHAN, "s2") == pytest.approx(57.5)
+    assert figure(JINAN, "s2") == pytest.approx(48.75)
+    # And the path re-score after an approval gives the same figures.
+    submission = approved(XINDIAN, periods[2], {"satisfaction_score": 100,
+                                                "satisfaction_respondents": 100},
+                          status=Status.SUBMITTED)  # fmt: skip
+    Submission.objects.filter(pk=submission.pk).update(status=Status.APPROVED)
+    runs.rescore_path(year=YEAR, region=submission.region)
+    # (42000 + 10000) / 600
+    assert figure(JINAN, "satisfaction_score") == pytest.approx(52000 / 600)
+    path = snapshot()
+    runs.run_year(year=YEAR)
+    assert snapshot() == path
+
+
 def test_the_same_inputs_give_identical_rows(data, rulebook):
     first = runs.run_year(year=YEAR)
     before = snapshot()
