@@ -33,6 +33,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.text import format_lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -168,8 +170,9 @@ class ReportingMixin(ScopedMixin):
     {
         "oneOf": [{"type": "string", "maxLength": 64}, {"type": "number"}],
         "nullable": True,
-        "description": "数字，或填报人写法的文本（如“１，２３４”“93.5%”“12批”）；"
-        "null 或空文本表示未填",
+        "description": _(
+            "数字，或填报人写法的文本（如“１，２３４”“93.5%”“12批”）；null 或空文本表示未填"
+        ),
     }
 )
 class FigureField(serializers.Field):
@@ -259,21 +262,21 @@ class ImportRowSerializer(serializers.Serializer):
 # --- Output --------------------------------------------------------------------------------------
 
 
-def _labelled(choices, prefix: str) -> list[tuple]:
+def _labelled(choices, prefix) -> list[tuple]:
     """The same values under their own labels: the schema then names each choice set once."""
-    return [(value, f"{prefix}{label}") for value, label in choices]
+    return [(value, format_lazy("{}{}", prefix, label)) for value, label in choices]
 
 
 class ElementSerializer(serializers.ModelSerializer):
     weight = serializers.SlugRelatedField(slug_field="code", read_only=True)
     time_aggregation = serializers.ChoiceField(
-        choices=_labelled(Aggregation.choices, "跨季度"), read_only=True
+        choices=_labelled(Aggregation.choices, _("跨季度")), read_only=True
     )
     region_aggregation = serializers.ChoiceField(
-        choices=_labelled(Aggregation.choices, "跨区划"), read_only=True
+        choices=_labelled(Aggregation.choices, _("跨区划")), read_only=True
     )
     entry_level = serializers.ChoiceField(
-        choices=_labelled(RegionLevel.choices, "填报层级："), read_only=True
+        choices=_labelled(RegionLevel.choices, _("填报层级：")), read_only=True
     )
 
     class Meta:
@@ -411,8 +414,8 @@ class CompletenessSerializer(serializers.Serializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="数据项（部门用户只见其负责目标所用的数据项）"),
-    retrieve=extend_schema(summary="数据项详情"),
+    list=extend_schema(summary=_("数据项（部门用户只见其负责目标所用的数据项）")),
+    retrieve=extend_schema(summary=_("数据项详情")),
 )
 class DataElementViewSet(ScopedReadOnlyViewSet):
     """Data elements whose figures the user may read (see selectors.elements_for)."""
@@ -430,8 +433,8 @@ class DataElementViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="指标（部门用户只见其负责目标的指标）"),
-    retrieve=extend_schema(summary="指标详情"),
+    list=extend_schema(summary=_("指标（部门用户只见其负责目标的指标）")),
+    retrieve=extend_schema(summary=_("指标详情")),
 )
 class IndicatorViewSet(ScopedReadOnlyViewSet):
     """Indicators whose every element the user may read (see selectors.elements_for)."""
@@ -451,8 +454,8 @@ class IndicatorViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="填报期（季度及其填报时间）"),
-    retrieve=extend_schema(summary="填报期详情"),
+    list=extend_schema(summary=_("填报期（季度及其填报时间）")),
+    retrieve=extend_schema(summary=_("填报期详情")),
 )
 class PeriodViewSet(ScopedReadOnlyViewSet):
     """The reporting quarters; shown to every user who has a scope (deny by default)."""
@@ -489,9 +492,9 @@ def _may_read_audit(user, submission: Submission) -> bool:
 
 
 @extend_schema_view(
-    list=extend_schema(summary="季度填报列表（本区划及下级）"),
+    list=extend_schema(summary=_("季度填报列表（本区划及下级）")),
     retrieve=extend_schema(
-        summary="季度填报详情及数值（部门用户只见其负责目标的数据项）",
+        summary=_("季度填报详情及数值（部门用户只见其负责目标的数据项）"),
         responses={200: SubmissionDetailSerializer},
     ),
 )
@@ -534,7 +537,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         return serializer.validated_data
 
     @extend_schema(
-        summary="打开（或取得）某区划某季度的填报，不存在时建为草稿",
+        summary=_("打开（或取得）某区划某季度的填报，不存在时建为草稿"),
         request=OpenSubmissionSerializer,
         responses={
             200: SubmissionDetailSerializer,
@@ -549,12 +552,12 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         region = get_object_or_404(visible_regions(request.user), code=data["region_code"])
         period = get_object_or_404(Period, year=data["year"], quarter=data["quarter"])
         if not selectors.elements_for_region(region):
-            raise Http404("该区划本级没有需要填报的数据项")  # as on the entry page
+            raise Http404(gettext("该区划本级没有需要填报的数据项"))  # as on the entry page
         submission = services.open_submission(user=request.user, region=region, period=period)
         return Response(self._detail(submission))
 
     @extend_schema(
-        summary="保存草稿数值（PUT 整表替换；PATCH 只改所列数据项）",
+        summary=_("保存草稿数值（PUT 整表替换；PATCH 只改所列数据项）"),
         request=SaveFiguresSerializer,
         responses={
             200: SaveResultSerializer,
@@ -571,10 +574,16 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         allowed = {e.code for e in selectors.elements_for_region(submission.region)}
         unknown = sorted((set(figures) | set(comments)) - allowed)
         if unknown and can_enter_for(request.user, submission.region):
+            region = submission.region.name
             raise services.InvalidFigures(
-                "数据有误，未保存：请求中有不属于本区划填报表的数据项。",
+                gettext("数据有误，未保存：请求中有不属于本区划填报表的数据项。"),
                 [
-                    Issue(code, "error", f"“{code}”不是{submission.region.name}填报的数据项")
+                    Issue(
+                        code,
+                        "error",
+                        gettext("“%(code)s”不是%(region)s填报的数据项")
+                        % {"code": code, "region": region},
+                    )
                     for code in unknown
                 ],
             )
@@ -599,7 +608,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         )
 
     @extend_schema(
-        summary="提交审核（须数据齐全、无错误、异常均有说明）",
+        summary=_("提交审核（须数据齐全、无错误、异常均有说明）"),
         request=VersionSerializer,
         responses={
             200: SubmissionDetailSerializer,
@@ -618,7 +627,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         return Response(self._detail(submission))
 
     @extend_schema(
-        summary="审核通过并锁定（上级领导小组办公室；下级须先审核通过）",
+        summary=_("审核通过并锁定（上级领导小组办公室；下级须先审核通过）"),
         request=DecisionSerializer,
         responses={200: SubmissionDetailSerializer, 403: ERRORS["403"], 409: CONFLICT},
     )
@@ -632,7 +641,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         return Response(self._detail(submission))
 
     @extend_schema(
-        summary="退回填报人（须填写原因）",
+        summary=_("退回填报人（须填写原因）"),
         request=ReasonSerializer,
         responses={
             200: SubmissionDetailSerializer,
@@ -655,7 +664,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         return Response(self._detail(submission))
 
     @extend_schema(
-        summary="解锁已审核的数据以便更正（须填写原因），退回填报人",
+        summary=_("解锁已审核的数据以便更正（须填写原因），退回填报人"),
         request=ReasonSerializer,
         responses={
             200: SubmissionDetailSerializer,
@@ -678,14 +687,16 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         return Response(self._detail(submission))
 
     @extend_schema(
-        summary="修改记录（领导小组办公室、管理员和本区划填报人可查看）",
+        summary=_("修改记录（领导小组办公室、管理员和本区划填报人可查看）"),
         responses={200: AuditEntrySerializer(many=True), 403: ERRORS["403"]},
     )
     @action(detail=True, methods=["get"], filterset_class=None)
     def audit(self, request, pk=None):
         submission = self.get_object()
         if not _may_read_audit(request.user, submission):
-            raise PermissionDenied("只有领导小组办公室、管理员和本区划的填报人可以查看修改记录。")
+            raise PermissionDenied(
+                gettext("只有领导小组办公室、管理员和本区划的填报人可以查看修改记录。")
+            )
         visible = selectors.elements_for(user=request.user)
         entries = (
             AuditEntry.objects.filter(submission=submission)
@@ -697,7 +708,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         return self.get_paginated_response(AuditEntrySerializer(page, many=True).data)
 
 
-@extend_schema(summary="待本办公室审核的填报（下级已提交的数据）")
+@extend_schema(summary=_("待本办公室审核的填报（下级已提交的数据）"))
 class ApprovalQueueView(ScopedMixin, generics.ListAPIView):
     """Submitted figures of the regions below this office, oldest first; empty for others."""
 
@@ -714,7 +725,7 @@ class CompletenessView(ScopedMixin, APIView):
     """Who under a region has reported a quarter: expected, received, on time, late, missing."""
 
     @extend_schema(
-        summary="某区划以下某季度的填报完成情况：应报、已报、按时、逾期、草稿、未报",
+        summary=_("某区划以下某季度的填报完成情况：应报、已报、按时、逾期、草稿、未报"),
         responses={200: CompletenessSerializer, 404: ERRORS["404"]},
     )
     def get(self, request, region_code: str, year: int, quarter: int):
@@ -737,7 +748,7 @@ class ImportView(ReportingMixin, APIView):
     """Bulk import of figures (a JSON list of rows), all or nothing, like the Excel upload."""
 
     @extend_schema(
-        summary="批量导入数值（全部成功或全部不导入，并列出所有问题）",
+        summary=_("批量导入数值（全部成功或全部不导入，并列出所有问题）"),
         request=ImportRowSerializer(many=True),
         responses={
             200: ImportResultSerializer,
@@ -781,7 +792,12 @@ class ImportView(ReportingMixin, APIView):
             # A region outside the user's scope is "not found", as everywhere else in the API.
             hidden = {row.row: row.region_code for row in rows if row.region_code not in visible}
             rejected.problems = [
-                services.ImportProblem(p.sheet, p.row, p.column, f"区划代码“{hidden[p.row]}”不存在")
+                services.ImportProblem(
+                    p.sheet,
+                    p.row,
+                    p.column,
+                    gettext("区划代码“%(code)s”不存在") % {"code": hidden[p.row]},
+                )
                 if p.row in hidden and p.column == services.REGION_COLUMN
                 else p
                 for p in rejected.problems

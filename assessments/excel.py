@@ -25,6 +25,8 @@ import pandas as pd
 from django.conf import settings
 from django.db import transaction
 from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -50,6 +52,8 @@ from portal.scoping import can_enter_for, is_unrestricted
 
 logger = logging.getLogger(__name__)
 
+# Sheet names and column headers are the file format (an upload is read by them), so they stay
+# as they are in every language; the text around them follows the user's language.
 SHEET = "填报数据"
 HELP_SHEET = "填报说明"
 REGION_NAME_COLUMN = "区划名称"
@@ -239,36 +243,62 @@ def _protect(ws) -> None:
 
 
 _VALUE_TYPE_HINTS = {
-    "count": "非负整数",
-    "amount": "非负数",
-    "percent": "0–100 之间的数",
+    "count": gettext_lazy("非负整数"),
+    "amount": gettext_lazy("非负数"),
+    "percent": gettext_lazy("0–100 之间的数"),
 }
 
 
 def _help_lines(period: Period, region: Region | None, limit_mb: int) -> list[str]:
-    where = region.name if region else ""
+    period_name = selectors.period_name(period)
+    # The names of the file's own columns and sheet stay as they are headed in the file.
+    names = {"value": VALUE_COLUMN, "comment": COMMENT_COLUMN, "sheet": SHEET}
     return [
-        f"{where}{period}质量指标填报模板 · 填报说明",
-        f"填报期：{period}，填报时间 {period.opens_on:%Y年%m月%d日} 至 "
-        f"{period.closes_on:%Y年%m月%d日}（逾期需领导小组办公室延期开放）。",
+        (
+            _("%(region)s%(period)s质量指标填报模板 · 填报说明")
+            % {"region": region.name if region else "", "period": period_name}
+        ).strip(),
+        _("填报期：%(period)s，填报时间 %(opens)s 至 %(closes)s（逾期需领导小组办公室延期开放）。")
+        % {
+            "period": period_name,
+            "opens": selectors.long_date(period.opens_on),
+            "closes": selectors.long_date(period.closes_on),
+        },
         "",
-        "1. 只在“本季度数值”和“说明”两列（浅黄色）填写；其他列已锁定。请勿修改区划代码、数据项代码"
-        "和版本号，不要增删、重排列，也不要修改工作表名称“填报数据”。",
-        "2. 按单位填写原始数字，不要填写比率：合格率等由系统按“合格批次 ÷ 抽查批次”汇总后计算。"
-        "计数（批、家、项、个、人）必须是非负整数；调查得分是 0–100 之间的数；可以带单位或 %，"
-        "如“12批”“86.5%”。",
-        "3. 硬性规则（违反任何一条，整个文件都不导入）：数值不能为负、计数必须为整数、得分在 0–100"
-        " 之间，以及下方列出的校验规则（如合格批次不能大于抽查批次）。",
-        "4. 整体导入：上传时所有行一起校验；只要有一处错误，就一行也不保存，页面会列出每处错误所在"
-        "的工作表、行号和列。改正后重新上传整个文件即可。",
-        "5. 留空表示该项暂不填报；某项已有数据时，清空后上传会删除该数据。",
-        "6. 与本地区以往季度相差很大的数值会给出提示：不妨碍保存草稿，但提交审核前须在“说明”列"
-        "写明原因。",
-        "7. 版本：模板记录了下载时数据的版本。下载后如有人在系统中修改过数据，上传会被拒绝"
-        "（保存冲突），请重新下载模板后再填。",
-        "8. 上传成功后数据保存为草稿，仍需在系统中核对并提交审核；已提交或已审核锁定的数据不能"
-        "通过上传修改。",
-        f"9. 只接受 .xlsx 格式，文件不超过 {limit_mb} MB。",
+        _(
+            "1. 只在“%(value)s”和“%(comment)s”两列（浅黄色）填写；其他列已锁定。"
+            "请勿修改区划代码、数据项代码和版本号，不要增删、重排列，"
+            "也不要修改工作表名称“%(sheet)s”。"
+        )
+        % names,
+        _(
+            "2. 按单位填写原始数字，不要填写比率：合格率等由系统按“合格批次 ÷ 抽查批次”汇总后计算。"
+            "计数（批、家、项、个、人）必须是非负整数；调查得分是 0–100 之间的数；可以带单位或 %，"
+            "如“12批”“86.5%”。"
+        ),
+        _(
+            "3. 硬性规则（违反任何一条，整个文件都不导入）：数值不能为负、计数必须为整数、"
+            "得分在 0–100 之间，以及下方列出的校验规则（如合格批次不能大于抽查批次）。"
+        ),
+        _(
+            "4. 整体导入：上传时所有行一起校验；只要有一处错误，就一行也不保存，"
+            "页面会列出每处错误所在的工作表、行号和列。改正后重新上传整个文件即可。"
+        ),
+        _("5. 留空表示该项暂不填报；某项已有数据时，清空后上传会删除该数据。"),
+        _(
+            "6. 与本地区以往季度相差很大的数值会给出提示：不妨碍保存草稿，"
+            "但提交审核前须在“%(comment)s”列写明原因。"
+        )
+        % names,
+        _(
+            "7. 版本：模板记录了下载时数据的版本。下载后如有人在系统中修改过数据，"
+            "上传会被拒绝（保存冲突），请重新下载模板后再填。"
+        ),
+        _(
+            "8. 上传成功后数据保存为草稿，仍需在系统中核对并提交审核；"
+            "已提交或已审核锁定的数据不能通过上传修改。"
+        ),
+        _("9. 只接受 .xlsx 格式，文件不超过 %(limit)d MB。") % {"limit": limit_mb},
     ]
 
 
@@ -284,8 +314,13 @@ def write_workbook(
     however many rows there are)."""
     hints = hints or {}
     wb = Workbook(write_only=True)
-    wb.properties.title = safe_cell(f"{region.name if region else ''}{period}填报模板")
-    wb.properties.creator = "质量强区目标管理平台"
+    wb.properties.title = safe_cell(
+        (
+            _("%(region)s%(period)s填报模板")
+            % {"region": region.name if region else "", "period": selectors.period_name(period)}
+        ).strip()
+    )
+    wb.properties.creator = _("质量强区目标管理平台")
 
     ws = wb.create_sheet(SHEET)
     ws.freeze_panes = "A2"
@@ -318,11 +353,11 @@ def write_workbook(
     for line in _help_lines(period, region, limit("MAX_UPLOAD_BYTES") // (1024 * 1024)):
         guide.append([string_cell(guide, line or None)])
     guide.append([])
-    guide.append([string_cell(guide, "数据项与单位", font=_HEADER_FONT)])
+    guide.append([string_cell(guide, _("数据项与单位"), font=_HEADER_FONT)])
     guide.append(
         [
             string_cell(guide, name, font=_HEADER_FONT, fill=_HEADER_FILL)
-            for name in ("数据项代码", "数据项名称", "单位", "填报要求")
+            for name in (_("数据项代码"), _("数据项名称"), _("单位"), _("填报要求"))
         ]
     )
     for code, (name, unit) in units.items():
@@ -330,7 +365,7 @@ def write_workbook(
     if rules:
         guide.append([])
         guide.append(
-            [string_cell(guide, "校验规则（硬性，违反则整个文件不导入）", font=_HEADER_FONT)]
+            [string_cell(guide, _("校验规则（硬性，违反则整个文件不导入）"), font=_HEADER_FONT)]
         )
         for rule in rules:
             guide.append([string_cell(guide, f"· {rule}")])
@@ -360,8 +395,8 @@ def render_template(rows: Sequence[TemplateRow], *, period: Period, region: Regi
         spec.message or f"{spec.left} ≤ {spec.right}" for spec in selectors.rule_specs(elements)
     ]
     hints = {
-        e.code: "；".join(
-            part for part in (_VALUE_TYPE_HINTS.get(e.value_type, ""), e.help_text) if part
+        e.code: _("；").join(
+            part for part in (str(_VALUE_TYPE_HINTS.get(e.value_type, "")), e.help_text) if part
         )
         for e in elements
     }
@@ -369,9 +404,13 @@ def render_template(rows: Sequence[TemplateRow], *, period: Period, region: Regi
 
 
 def template_filename(region: Region | None, period: Period) -> str:
-    name = region.name if region else "填报"
+    name = region.name if region else _("填报")
     name = "".join(ch for ch in name if ch not in '\\/:*?"<>|\r\n')
-    return f"{name}_{period.year}年第{period.quarter}季度_填报模板.xlsx"
+    return _("%(name)s_%(year)d年第%(quarter)d季度_填报模板.xlsx") % {
+        "name": name,
+        "year": period.year,
+        "quarter": period.quarter,
+    }
 
 
 def content_disposition(filename: str, fallback: str) -> str:
@@ -394,16 +433,26 @@ def inspect_archive(data: bytes) -> None:
     size_limit = limit("MAX_UPLOAD_BYTES")
     if len(data) > size_limit:
         raise WorkbookRefused(
-            f"文件过大（{len(data) / 1024 / 1024:.1f} MB），上限为 "
-            f"{size_limit / 1024 / 1024:g} MB：请只保留“填报数据”和“填报说明”两个工作表后再上传。"
+            _(
+                "文件过大（%(size).1f MB），上限为 %(limit)s MB："
+                "请只保留“%(sheet)s”和“%(help)s”两个工作表后再上传。"
+            )
+            % {
+                "size": len(data) / 1024 / 1024,
+                "limit": f"{size_limit / 1024 / 1024:g}",
+                "sheet": SHEET,
+                "help": HELP_SHEET,
+            }
         )
     if data.startswith(_OLE2_MAGIC):
         raise WorkbookRefused(
-            "这是旧版 Excel（.xls）文件或设置了打开密码的文件：请在 Excel 中取消密码并“另存为”"
-            " Excel 工作簿（.xlsx）后再上传。"
+            _(
+                "这是旧版 Excel（.xls）文件或设置了打开密码的文件：请在 Excel 中取消密码并“另存为”"
+                " Excel 工作簿（.xlsx）后再上传。"
+            )
         )
     not_xlsx = WorkbookRefused(
-        "文件不是 Excel 工作簿（.xlsx）：请上传从本系统下载并填好的填报模板。"
+        _("文件不是 Excel 工作簿（.xlsx）：请上传从本系统下载并填好的填报模板。")
     )
     if not data.startswith(_ZIP_MAGIC):
         raise not_xlsx
@@ -411,19 +460,19 @@ def inspect_archive(data: bytes) -> None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise WorkbookRefused("文件已损坏，无法作为 .xlsx 工作簿打开。") from None
+        raise WorkbookRefused(_("文件已损坏，无法作为 .xlsx 工作簿打开。")) from None
     if len(members) > limit("MAX_ZIP_MEMBERS"):
-        raise WorkbookRefused("文件结构异常（包含的部件过多），不是正常的填报模板，已拒绝。")
+        raise WorkbookRefused(_("文件结构异常（包含的部件过多），不是正常的填报模板，已拒绝。"))
     names = {member.filename for member in members}
     if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
         raise not_xlsx
-    bomb = WorkbookRefused("文件结构异常（解压后体积异常庞大），疑似压缩炸弹，已拒绝。")
+    bomb = WorkbookRefused(_("文件结构异常（解压后体积异常庞大），疑似压缩炸弹，已拒绝。"))
     total = 0
     ratio = limit("MAX_COMPRESSION_RATIO")
     check_from = limit("RATIO_CHECK_FROM_BYTES")
     for member in members:
         if member.flag_bits & 0x1:
-            raise WorkbookRefused("文件中有加密的部件，无法读取：请取消加密后另存为 .xlsx。")
+            raise WorkbookRefused(_("文件中有加密的部件，无法读取：请取消加密后另存为 .xlsx。"))
         if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
             raise not_xlsx
         total += member.file_size
@@ -494,17 +543,20 @@ def read_rows(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
         with pd.ExcelFile(io.BytesIO(data), engine="openpyxl") as book:
             sheet = next((n for n in book.sheet_names if str(n).strip() == SHEET), None)
             if sheet is None:
-                found = "、".join(f"“{n}”" for n in book.sheet_names) or "无"
+                found = _("、").join(f"“{n}”" for n in book.sheet_names) or _("无")
                 raise WorkbookRefused(
-                    f"文件中没有名为“{SHEET}”的工作表（文件中的工作表：{found}）。"
-                    "请使用本系统下载的填报模板，不要修改工作表名称。"
+                    _(
+                        "文件中没有名为“%(sheet)s”的工作表（文件中的工作表：%(found)s）。"
+                        "请使用本系统下载的填报模板，不要修改工作表名称。"
+                    )
+                    % {"sheet": SHEET, "found": found}
                 )
             frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
     except WorkbookRefused:
         raise
     except Exception as error:  # anything a damaged or hostile file makes the readers raise
         logger.info("Excel upload could not be read: %r", error)
-        raise WorkbookRefused("文件已损坏或不是有效的 .xlsx 工作簿，无法读取。") from None
+        raise WorkbookRefused(_("文件已损坏或不是有效的 .xlsx 工作簿，无法读取。")) from None
 
     columns: dict[str, object] = {}
     for column in frame.columns:
@@ -512,8 +564,11 @@ def read_rows(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
         raise WorkbookRefused(
-            f"工作表“{sheet}”缺少必需的列：{'、'.join(missing)}。"
-            "请使用本系统下载的填报模板，不要修改第 1 行的列名。"
+            _(
+                "工作表“%(sheet)s”缺少必需的列：%(columns)s。"
+                "请使用本系统下载的填报模板，不要修改第 1 行的列名。"
+            )
+            % {"sheet": sheet, "columns": _("、").join(missing)}
         )
 
     def column(name: str) -> list:
@@ -539,13 +594,14 @@ def read_rows(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
             version = _version(version)
         except (TypeError, ValueError):
             problems.append(ImportProblem(sheet, number, VERSION_COLUMN,
-                f"版本“{version}”无效：请保留模板中的版本号，不要修改"))  # fmt: skip
+                _("版本“%(version)s”无效：请保留模板中的版本号，不要修改")
+                % {"version": version}))  # fmt: skip
             continue
         if not region_code:
-            problems.append(ImportProblem(sheet, number, REGION_COLUMN, "未填写区划代码"))
+            problems.append(ImportProblem(sheet, number, REGION_COLUMN, _("未填写区划代码")))
             continue
         if not element_code:
-            problems.append(ImportProblem(sheet, number, ELEMENT_COLUMN, "未填写数据项代码"))
+            problems.append(ImportProblem(sheet, number, ELEMENT_COLUMN, _("未填写数据项代码")))
             continue
         if value is None and not comment and not version:
             continue
@@ -578,7 +634,8 @@ def outside_scope(user, rows: list[ImportRow]) -> tuple[list[ImportRow], list[Im
             inside.append(row)
         else:
             problems.append(ImportProblem(row.sheet, row.row, REGION_COLUMN,
-                f"区划代码“{row.region_code}”不存在或不在您的填报范围内（无权填报）"))  # fmt: skip
+                _("区划代码“%(code)s”不存在或不在您的填报范围内（无权填报）")
+                % {"code": row.region_code}))  # fmt: skip
     return inside, problems
 
 
@@ -600,7 +657,8 @@ def import_workbook(*, user, period: Period, data: bytes) -> ImportResult:
     rows, problems = read_rows(data)
     if not rows and not problems:
         raise WorkbookRefused(
-            f"工作表“{SHEET}”中没有可导入的数据：请在“{VALUE_COLUMN}”列填写数值后再上传。"
+            _("工作表“%(sheet)s”中没有可导入的数据：请在“%(column)s”列填写数值后再上传。")
+            % {"sheet": SHEET, "column": VALUE_COLUMN}
         )
     rows, outside = outside_scope(user, rows)
     problems += outside

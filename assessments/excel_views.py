@@ -11,6 +11,7 @@ from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -28,7 +29,7 @@ def _period(year: int, quarter: int) -> Period:
 def _regions_or_404(user):
     regions = excel.enterable_regions(user)
     if not regions:
-        raise Http404("您没有需要填报数据的区划")
+        raise Http404(_("您没有需要填报数据的区划"))
     return regions
 
 
@@ -80,7 +81,9 @@ def _see_other(url: str) -> HttpResponseRedirect:
 
 
 def _too_large(max_bytes: int) -> str:
-    return f"文件过大，上限为 {max_bytes / 1024 / 1024:g} MB；没有保存任何数据。"
+    return _("文件过大，上限为 %(limit)s MB；没有保存任何数据。") % {
+        "limit": f"{max_bytes / 1024 / 1024:g}"
+    }
 
 
 @csrf_exempt  # checked by csrf_protect below, after the upload limit is in place
@@ -117,7 +120,7 @@ def _upload(request, year: int, quarter: int, handler: UploadLimit):
     if handler.exceeded or (upload is not None and upload.size > handler.max_bytes):
         context["error"] = _too_large(handler.max_bytes)
     elif upload is None:
-        context["error"] = "请选择要上传的 Excel 文件（.xlsx）。"
+        context["error"] = _("请选择要上传的 Excel 文件（.xlsx）。")
     else:
         try:
             result = excel.import_workbook(
@@ -134,16 +137,27 @@ def _upload(request, year: int, quarter: int, handler: UploadLimit):
         else:
             messages.success(
                 request,
-                f"导入成功：共 {result.rows} 行，涉及 {result.submissions} 份填报，"
-                f"修改了 {result.changed} 个数值；数据已保存为草稿，请核对后提交审核。",
+                _(
+                    "导入成功：共 %(rows)d 行，涉及 %(submissions)d 份填报，"
+                    "修改了 %(changed)d 个数值；数据已保存为草稿，请核对后提交审核。"
+                )
+                % {
+                    "rows": result.rows,
+                    "submissions": result.submissions,
+                    "changed": result.changed,
+                },
             )
             for warning in result.warnings[:MAX_LISTED_WARNINGS]:
-                messages.warning(request, f"{warning}（提交前请在“说明”列写明原因）")
+                messages.warning(
+                    request,
+                    _("%(warning)s（提交前请在“%(column)s”列写明原因）")
+                    % {"warning": warning, "column": excel.COMMENT_COLUMN},
+                )
             if len(result.warnings) > MAX_LISTED_WARNINGS:
                 messages.warning(
                     request,
-                    f"另有 {len(result.warnings) - MAX_LISTED_WARNINGS} 条提示未列出，"
-                    "请在各区划的填报页面查看。",
+                    _("另有 %(count)d 条提示未列出，请在各区划的填报页面查看。")
+                    % {"count": len(result.warnings) - MAX_LISTED_WARNINGS},
                 )
             return _see_other(reverse("assessments:excel_upload", args=[year, quarter]))
     return render(request, "assessments/excel_upload.html", context, status=status)

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from assessments.models import (
     DataElement,
@@ -285,3 +286,25 @@ def approval_queue(*, user) -> QuerySet[Submission]:
             return queryset.none()
         queryset = queryset.filter(region__parent=user.region_id)
     return queryset.order_by("first_submitted_at")
+
+
+# --- Names in messages -------------------------------------------------------------------------
+
+
+def period_name(period: Period) -> str:
+    """The quarter as a message names it, in the active language ("2026年第1季度", "Q1 2026")."""
+    return _("%(year)d年第%(quarter)d季度") % {"year": period.year, "quarter": period.quarter}
+
+
+def submission_name(submission: Submission) -> str:
+    """A submission as a message names it: its region and quarter."""
+    return f"{submission.region.name} {period_name(submission.period)}"
+
+
+def long_date(day: date) -> str:
+    """A date in a message, in the active language ("2026年04月15日", "2026-04-15")."""
+    return _("%(year)d年%(month)02d月%(day)02d日") % {
+        "year": day.year,
+        "month": day.month,
+        "day": day.day,
+    }

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from assessments import selectors
 from assessments.models import (
@@ -35,7 +37,7 @@ from portal.scoping import can_approve_for, can_enter_for, can_see_region, is_un
 
 
 class ReportingError(Exception):
-    """A request the rules refuse; the message is for the official, in Chinese."""
+    """A request the rules refuse; the message is for the official, in their language."""
 
 
 class Conflict(ReportingError):
@@ -85,7 +87,7 @@ def ensure_periods(*, year: int) -> list[Period]:
     periods = []
     for quarter in (1, 2, 3, 4):
         opens_on, closes_on = default_window(year, quarter)
-        period, _ = Period.objects.get_or_create(
+        period, _created = Period.objects.get_or_create(
             year=year, quarter=quarter, defaults={"opens_on": opens_on, "closes_on": closes_on}
         )
         periods.append(period)
@@ -94,22 +96,30 @@ def ensure_periods(*, year: int) -> list[Period]:
 
 def _check_can_enter(user, region: Region) -> None:
     if not can_enter_for(user, region):
-        raise PermissionDenied("只有本区划或上级区划的填报人可以填报本区划的数据。")
+        raise PermissionDenied(_("只有本区划或上级区划的填报人可以填报本区划的数据。"))
 
 
 def _check_editable(submission: Submission, on: date | None = None) -> None:
     if submission.status == Status.SUBMITTED:
-        raise ReportingError("该季度数据已提交，等待审核，不能修改；如需修改请联系审核单位退回。")
+        raise ReportingError(
+            _("该季度数据已提交，等待审核，不能修改；如需修改请联系审核单位退回。")
+        )
     if submission.status == Status.APPROVED:
-        raise ReportingError("该季度数据已审核锁定，不能修改；如需更正请联系审核单位解锁。")
+        raise ReportingError(_("该季度数据已审核锁定，不能修改；如需更正请联系审核单位解锁。"))
     if submission.status == Status.DRAFT and not selectors.window_open(
         submission.period, submission.region, on
     ):
         period = submission.period
         raise ReportingError(
-            f"{period}的填报时间为 {period.opens_on:%Y年%m月%d日} 至 "
-            f"{period.closes_on:%Y年%m月%d日}，现已不在填报期内；"
-            "如需补报，请联系领导小组办公室延期开放。"
+            _(
+                "%(period)s的填报时间为 %(opens)s 至 %(closes)s，现已不在填报期内；"
+                "如需补报，请联系领导小组办公室延期开放。"
+            )
+            % {
+                "period": selectors.period_name(period),
+                "opens": selectors.long_date(period.opens_on),
+                "closes": selectors.long_date(period.closes_on),
+            }
         )
 
 
@@ -121,9 +131,12 @@ def _bump_version(submission: Submission, version: int, **changes) -> None:
     if not updated:
         current = Submission.objects.filter(pk=submission.pk).values_list("version", flat=True)
         raise Conflict(
-            "保存冲突：在您编辑期间，其他人已修改并保存了这份数据"
-            f"（您编辑的是第 {version} 版，当前为第 {current.first()} 版）。"
-            "您填写的内容没有保存，也没有被覆盖；请刷新查看最新数据后重新填写。"
+            _(
+                "保存冲突：在您编辑期间，其他人已修改并保存了这份数据"
+                "（您编辑的是第 %(version)s 版，当前为第 %(current)s 版）。"
+                "您填写的内容没有保存，也没有被覆盖；请刷新查看最新数据后重新填写。"
+            )
+            % {"version": version, "current": current.first()}
         )
     submission.version = version + 1
     for name, value in changes.items():
@@ -135,8 +148,8 @@ def open_submission(*, user, region: Region, period: Period) -> Submission:
     """The region's submission for the period, created as a draft when it does not exist yet."""
     _check_can_enter(user, region)
     if not selectors.elements_for_region(region):
-        raise ReportingError(f"{region.name}本级没有需要填报的数据项。")
-    submission, _ = Submission.objects.get_or_create(region=region, period=period)
+        raise ReportingError(_("%(region)s本级没有需要填报的数据项。") % {"region": region.name})
+    submission, _created = Submission.objects.get_or_create(region=region, period=period)
     return submission
 
 
@@ -220,7 +233,7 @@ def save_figures(
         selectors.history_for(submission.region, submission.period),
     )
     if outcome.errors:
-        raise InvalidFigures("数据有误，未保存：请按提示修改后再保存。", outcome.errors)
+        raise InvalidFigures(_("数据有误，未保存：请按提示修改后再保存。"), outcome.errors)
     with transaction.atomic():
         _bump_version(submission, version)
         changed = _write_values([_Write(submission, elements, outcome, comments)], user, source)
@@ -244,7 +257,7 @@ def submit(*, user, submission: Submission, version: int, source: str = "form") 
     unexplained = outcome.unexplained_warnings({code: v.comment for code, v in stored.items()})
     if outcome.errors or unexplained:
         raise InvalidFigures(
-            "不能提交：请补全数据、改正错误，并为提示异常的数据填写说明。",
+            _("不能提交：请补全数据、改正错误，并为提示异常的数据填写说明。"),
             outcome.errors + unexplained,
         )
     now = timezone.now()
@@ -292,16 +305,18 @@ def approve(
 ) -> Submission:
     """Approve and lock; a level approves only after every region below it is approved."""
     if not can_approve_for(user, submission.region):
-        raise PermissionDenied("只有上级领导小组办公室可以审核本区划的数据。")
+        raise PermissionDenied(_("只有上级领导小组办公室可以审核本区划的数据。"))
     if submission.status != Status.SUBMITTED:
         raise ReportingError(
-            f"只能审核已提交的数据（当前状态：{submission.get_status_display()}）。"
+            _("只能审核已提交的数据（当前状态：%(status)s）。")
+            % {"status": submission.get_status_display()}
         )
     pending = pending_below(submission)
     if pending:
-        names = "、".join(r.name for r in pending[:5]) + ("等" if len(pending) > 5 else "")
+        names = _("、").join(r.name for r in pending[:5]) + (_("等") if len(pending) > 5 else "")
         raise ReportingError(
-            f"下级区划尚有 {len(pending)} 个未审核通过（{names}），请先审核下级数据。"
+            _("下级区划尚有 %(count)d 个未审核通过（%(names)s），请先审核下级数据。")
+            % {"count": len(pending), "names": names}
         )
     _decide(submission, user, version=version, status=Status.APPROVED, reason="")
     AuditEntry.objects.bulk_create(
@@ -327,14 +342,15 @@ def return_to_official(
 ) -> Submission:
     """Send submitted figures back to the official with a reason they will see."""
     if not can_approve_for(user, submission.region):
-        raise PermissionDenied("只有上级领导小组办公室可以退回本区划的数据。")
+        raise PermissionDenied(_("只有上级领导小组办公室可以退回本区划的数据。"))
     if submission.status != Status.SUBMITTED:
         raise ReportingError(
-            f"只能退回已提交的数据（当前状态：{submission.get_status_display()}）。"
+            _("只能退回已提交的数据（当前状态：%(status)s）。")
+            % {"status": submission.get_status_display()}
         )
     reason = (reason or "").strip()
     if not reason:
-        raise ReportingError("退回时必须填写原因，填报人会看到它。")
+        raise ReportingError(_("退回时必须填写原因，填报人会看到它。"))
     _decide(submission, user, version=version, status=Status.RETURNED, reason=reason)
     _audit(submission, user, AuditAction.STATUS, old=Status.SUBMITTED, new=Status.RETURNED,
            reason=reason, source=source).save()  # fmt: skip
@@ -347,12 +363,12 @@ def unlock(
 ) -> Submission:
     """Unlock approved figures for a correction; they go back to the official as returned."""
     if not can_approve_for(user, submission.region):
-        raise PermissionDenied("只有审核单位可以解锁本区划的数据。")
+        raise PermissionDenied(_("只有审核单位可以解锁本区划的数据。"))
     if submission.status != Status.APPROVED:
-        raise ReportingError("只有已审核锁定的数据需要解锁。")
+        raise ReportingError(_("只有已审核锁定的数据需要解锁。"))
     reason = (reason or "").strip()
     if not reason:
-        raise ReportingError("解锁更正必须填写原因。")
+        raise ReportingError(_("解锁更正必须填写原因。"))
     reason_text = f"解锁更正：{reason}"
     _decide(submission, user, version=version, status=Status.RETURNED, reason=reason_text)
     AuditEntry.objects.bulk_create(
@@ -376,13 +392,13 @@ def _after_commit(submission: Submission) -> None:
 def reopen_window(*, user, period: Period, region: Region, until: date, reason: str):
     """Let a region (and those below it) enter the period after its window has closed."""
     if not can_approve_for(user, region):
-        raise PermissionDenied("只有上级领导小组办公室可以为本区划延期开放填报。")
+        raise PermissionDenied(_("只有上级领导小组办公室可以为本区划延期开放填报。"))
     if not (reason or "").strip():
-        raise ReportingError("延期开放必须填写原因。")
+        raise ReportingError(_("延期开放必须填写原因。"))
     if until < selectors.today():
-        raise ReportingError("延期截止日期不能早于今天。")
+        raise ReportingError(_("延期截止日期不能早于今天。"))
     if until > period.closes_on + timedelta(days=366):
-        raise ReportingError("延期不能超过原截止日期后一年。")
+        raise ReportingError(_("延期不能超过原截止日期后一年。"))
     return WindowReopening.objects.create(
         period=period, region=region, until=until, reason=reason.strip(), granted_by=user
     )
@@ -412,17 +428,29 @@ class ImportProblem:
     message: str
 
     def __str__(self) -> str:
-        where = f"工作表“{self.sheet}”第 {self.row} 行" if self.row else f"工作表“{self.sheet}”"
-        return (
-            f"{where}【{self.column}】：{self.message}"
-            if self.column
-            else f"{where}：{self.message}"
+        where = (
+            _("工作表“%(sheet)s”第 %(row)d 行") % {"sheet": self.sheet, "row": self.row}
+            if self.row
+            else _("工作表“%(sheet)s”") % {"sheet": self.sheet}
         )
+        if self.column:
+            return _("%(where)s【%(column)s】：%(message)s") % {
+                "where": where,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("%(where)s：%(message)s") % {"where": where, "message": self.message}
 
 
 class ImportRejected(ReportingError):
     def __init__(self, problems: list[ImportProblem]):
-        super().__init__(f"文件未导入：发现 {len(problems)} 处问题，已全部列出，没有保存任何数据。")
+        count = len(problems)
+        message = ngettext(
+            "文件未导入：发现 %(count)d 处问题，已全部列出，没有保存任何数据。",
+            "文件未导入：发现 %(count)d 处问题，已全部列出，没有保存任何数据。",
+            count,
+        )
+        super().__init__(message % {"count": count})
         self.problems = problems
 
 
@@ -434,6 +462,8 @@ class ImportResult:
     warnings: list[ImportProblem] = field(default_factory=list)
 
 
+# The template's column headers: part of the file format, so never translated (a problem names
+# the column as it is headed in the file).
 REGION_COLUMN, ELEMENT_COLUMN, VALUE_COLUMN, COMMENT_COLUMN, VERSION_COLUMN = (
     "区划代码",
     "数据项代码",
@@ -467,23 +497,32 @@ def import_rows(
         if region is None or not can_see_region(user, region):
             problems.append(
                 ImportProblem(
-                    row.sheet, row.row, REGION_COLUMN, f"区划代码“{row.region_code}”不存在"
+                    row.sheet,
+                    row.row,
+                    REGION_COLUMN,
+                    _("区划代码“%(code)s”不存在") % {"code": row.region_code},
                 )
             )
             continue
         if not can_enter_for(user, region):
             problems.append(
-                ImportProblem(row.sheet, row.row, REGION_COLUMN, f"您无权填报“{region.name}”的数据")
+                ImportProblem(
+                    row.sheet,
+                    row.row,
+                    REGION_COLUMN,
+                    _("您无权填报“%(region)s”的数据") % {"region": region.name},
+                )
             )
             continue
         element = elements.get(row.element_code)
         if element is None:
             problems.append(ImportProblem(row.sheet, row.row, ELEMENT_COLUMN,
-                                          f"数据项代码“{row.element_code}”不存在"))  # fmt: skip
+                _("数据项代码“%(code)s”不存在") % {"code": row.element_code}))  # fmt: skip
             continue
         if row.element_code not in entered_by(region):
             problems.append(ImportProblem(row.sheet, row.row, ELEMENT_COLUMN,
-                                          f"“{element.name}”不由{region.name}填报"))  # fmt: skip
+                _("“%(element)s”不由%(region)s填报")
+                % {"element": element.name, "region": region.name}))  # fmt: skip
             continue
         key = (row.region_code, row.element_code)
         if key in seen:
@@ -492,7 +531,7 @@ def import_rows(
                     row.sheet,
                     row.row,
                     ELEMENT_COLUMN,
-                    f"与第 {seen[key]} 行重复（同一区划、同一数据项）",
+                    _("与第 %(row)d 行重复（同一区划、同一数据项）") % {"row": seen[key]},
                 )
             )
             continue
@@ -527,23 +566,32 @@ def import_rows(
                 _check_editable(submission)
             except ReportingError as error:
                 problems.append(
-                    ImportProblem(first.sheet, first.row, REGION_COLUMN, f"{region.name}：{error}")
+                    ImportProblem(
+                        first.sheet,
+                        first.row,
+                        REGION_COLUMN,
+                        _("%(region)s：%(message)s") % {"region": region.name, "message": error},
+                    )
                 )
                 continue
             # Version 0 in a template means "nothing had been entered when it was downloaded".
             versions = {row.version for row in region_rows if row.version is not None}
             if versions and versions != {submission.version}:
                 problems.append(ImportProblem(first.sheet, first.row, VERSION_COLUMN,
-                    f"{region.name}的数据在模板下载后已被修改（模板为第 {min(versions)} 版，"
-                    f"当前为第 {submission.version} 版），请重新下载模板"))  # fmt: skip
+                    _("%(region)s的数据在模板下载后已被修改（模板为第 %(template)d 版，"
+                      "当前为第 %(current)d 版），请重新下载模板")
+                    % {"region": region.name, "template": min(versions),
+                       "current": submission.version}))  # fmt: skip
                 continue
         elif any(row.version for row in region_rows):
             problems.append(ImportProblem(first.sheet, first.row, VERSION_COLUMN,
-                f"{region.name}：模板中的版本号与系统不符，请重新下载模板"))  # fmt: skip
+                _("%(region)s：模板中的版本号与系统不符，请重新下载模板")
+                % {"region": region.name}))  # fmt: skip
             continue
         elif not selectors.window_open(period, region):
             problems.append(ImportProblem(first.sheet, first.row, REGION_COLUMN,
-                                          f"{region.name}：{period}不在填报期内"))  # fmt: skip
+                _("%(region)s：%(period)s不在填报期内")
+                % {"region": region.name, "period": selectors.period_name(period)}))  # fmt: skip
             continue
         raw = {row.element_code: row.value for row in region_rows}
         outcome = validate(specs, raw, rules, histories.get(region.pk, {}))
@@ -551,7 +599,11 @@ def import_rows(
         for issue in outcome.issues:
             row = row_of.get(issue.element, first)
             column = VALUE_COLUMN
-            problem = ImportProblem(row.sheet, row.row, column, f"{region.name}：{issue.message}")
+            message = _("%(region)s：%(message)s") % {
+                "region": region.name,
+                "message": issue.message,
+            }
+            problem = ImportProblem(row.sheet, row.row, column, message)
             if issue.is_error:
                 problems.append(problem)
         prepared.append((region, submission, region_rows, outcome, level_elements))
@@ -567,17 +619,21 @@ def import_rows(
                 created = Submission.objects.bulk_create(
                     [
                         Submission(region=region, period=period, version=2)
-                        for region, submission, *_ in prepared
+                        for region, submission, *_rest in prepared
                         if submission is None
                     ]
                 )
         except IntegrityError:
             raise Conflict(
-                "保存冲突：在您上传期间，其他人已为其中的区划创建了本季度数据。"
-                "您的文件没有保存任何内容，请重新下载模板。"
+                _(
+                    "保存冲突：在您上传期间，其他人已为其中的区划创建了本季度数据。"
+                    "您的文件没有保存任何内容，请重新下载模板。"
+                )
             ) from None
         new_by_region = {s.region_id: s for s in created}
-        _bump_versions([submission for _, submission, *_ in prepared if submission is not None])
+        _bump_versions(
+            [submission for _region, submission, *_rest in prepared if submission is not None]
+        )
         writes = []
         for region, submission, region_rows, outcome, level_elements in prepared:
             submission = submission or new_by_region[region.pk]
@@ -589,7 +645,10 @@ def import_rows(
             row_of = {row.element_code: row for row in region_rows}
             for warning in outcome.warnings:
                 row = row_of[warning.element]
-                message = f"{region.name}：{warning.message}"
+                message = _("%(region)s：%(message)s") % {
+                    "region": region.name,
+                    "message": warning.message,
+                }
                 result.warnings.append(ImportProblem(row.sheet, row.row, VALUE_COLUMN, message))
         result.changed = _write_values(writes, user, source)
     return result
@@ -607,8 +666,10 @@ def _bump_versions(submissions: list[Submission]) -> None:
         )
         if updated != len(group):
             raise Conflict(
-                "保存冲突：在您上传期间，其他人修改了其中部分区划的数据。"
-                "您的文件没有保存任何内容，请重新下载模板后再上传。"
+                _(
+                    "保存冲突：在您上传期间，其他人修改了其中部分区划的数据。"
+                    "您的文件没有保存任何内容，请重新下载模板后再上传。"
+                )
             )
         for submission in group:
             submission.version = version + 1
@@ -622,14 +683,17 @@ def record_reference_value(
     of its own region or a region above it, always with the source it was taken from."""
     if not (is_unrestricted(user) or (user.role == Role.OFFICE and user.region_id
                                       and user.region.is_within(region))):  # fmt: skip
-        raise PermissionDenied("只有领导小组办公室可以录入本级或上级区划的参照值。")
+        raise PermissionDenied(_("只有领导小组办公室可以录入本级或上级区划的参照值。"))
     if not (source or "").strip():
-        raise ReportingError("请注明参照值的来源（如哪一份通报、哪一年）。")
+        raise ReportingError(_("请注明参照值的来源（如哪一份通报、哪一年）。"))
     if value < 0 or (indicator.unit == "%" and value > 100):
-        raise ReportingError(f"{indicator.name}的参照值超出合理范围：{value}")
+        raise ReportingError(
+            _("%(indicator)s的参照值超出合理范围：%(value)s")
+            % {"indicator": indicator.name, "value": value}
+        )
     if not 1990 <= year <= 2100:
-        raise ReportingError("年度无效。")
-    reference, _ = ReferenceValue.objects.update_or_create(
+        raise ReportingError(_("年度无效。"))
+    reference, _created = ReferenceValue.objects.update_or_create(
         indicator=indicator,
         region=region,
         year=year,

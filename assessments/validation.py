@@ -12,7 +12,8 @@ Soft rules warn and ask for a comment before submission:
   the median of its earlier quarters, or less than the median divided by it (only when there are
   at least ``MIN_HISTORY`` earlier figures and the median is not zero).
 
-Messages are in plain Chinese, because officials read them.
+Messages are in plain language, in the user's language (Chinese unless they chose English),
+because officials read them.
 """
 
 import re
@@ -21,6 +22,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+
+from django.utils.translation import gettext as _
 
 FAR_FACTOR = Decimal(3)
 MIN_HISTORY = 3
@@ -70,7 +73,7 @@ def parse_number(raw, unit: str = "") -> Decimal | None:
     if raw is None:
         return None
     if isinstance(raw, bool):
-        raise ParseError("不是数字")
+        raise ParseError(_("不是数字"))
     if isinstance(raw, int | Decimal):
         return Decimal(raw)
     if isinstance(raw, float):
@@ -85,13 +88,13 @@ def parse_number(raw, unit: str = "") -> Decimal | None:
         if suffix and text.endswith(suffix):
             text = text[: -len(suffix)]
     if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
-        raise ParseError(f"“{raw}”不是有效的数字")
+        raise ParseError(_("“%(raw)s”不是有效的数字") % {"raw": raw})
     try:
         value = Decimal(text)
     except InvalidOperation as error:  # pragma: no cover - the regex above admits only decimals
-        raise ParseError(f"“{raw}”不是有效的数字") from error
+        raise ParseError(_("“%(raw)s”不是有效的数字") % {"raw": raw}) from error
     if len(value.as_tuple().digits) > MAX_DIGITS + 4:
-        raise ParseError(f"“{raw}”位数过多")
+        raise ParseError(_("“%(raw)s”位数过多") % {"raw": raw})
     return value
 
 
@@ -103,18 +106,25 @@ def check_value(spec: ElementSpec, value: Decimal) -> list[Issue]:
     def error(message: str) -> None:
         issues.append(Issue(spec.code, "error", message))
 
+    given = {"name": name, "value": _fmt(value), "unit": spec.unit}
     if value < 0:
-        error(f"{name}不能为负数（填写了 {_fmt(value)}）")
+        error(_("%(name)s不能为负数（填写了 %(value)s）") % given)
     elif spec.value_type == "count" and value != value.to_integral_value():
-        error(f"{name}是计数，必须为整数（填写了 {_fmt(value)}）")
+        error(_("%(name)s是计数，必须为整数（填写了 %(value)s）") % given)
     if spec.value_type == "percent" and not (0 <= value <= 100):
-        error(f"{name}是百分数，必须在 0 到 100 之间（填写了 {_fmt(value)}）")
+        error(_("%(name)s是百分数，必须在 0 到 100 之间（填写了 %(value)s）") % given)
     if value >= 0 and value < spec.min_value:
-        error(f"{name}不能小于 {_fmt(spec.min_value)}{spec.unit}（填写了 {_fmt(value)}）")
+        bound = _fmt(spec.min_value)
+        error(
+            _("%(name)s不能小于 %(bound)s%(unit)s（填写了 %(value)s）") % {**given, "bound": bound}
+        )
     if spec.max_value is not None and value > spec.max_value:
-        error(f"{name}不能大于 {_fmt(spec.max_value)}{spec.unit}（填写了 {_fmt(value)}）")
+        bound = _fmt(spec.max_value)
+        error(
+            _("%(name)s不能大于 %(bound)s%(unit)s（填写了 %(value)s）") % {**given, "bound": bound}
+        )
     if abs(value) >= Decimal(10) ** MAX_DIGITS:
-        error(f"{name}数值过大（填写了 {_fmt(value)}）")
+        error(_("%(name)s数值过大（填写了 %(value)s）") % given)
     return issues
 
 
@@ -126,8 +136,16 @@ def check_rules(
     for rule in rules:
         left, right = values.get(rule.left), values.get(rule.right)
         if left is not None and right is not None and left > right:
-            message = rule.message or f"{names[rule.left]}不能大于{names[rule.right]}"
-            issues.append(Issue(rule.left, "error", f"{message}（{_fmt(left)} > {_fmt(right)}）"))
+            message = rule.message or _("%(left)s不能大于%(right)s") % {
+                "left": names[rule.left],
+                "right": names[rule.right],
+            }
+            detail = _("%(message)s（%(left)s > %(right)s）") % {
+                "message": message,
+                "left": _fmt(left),
+                "right": _fmt(right),
+            }
+            issues.append(Issue(rule.left, "error", detail))
     return issues
 
 
@@ -143,8 +161,17 @@ def check_history(spec: ElementSpec, value: Decimal, history: list[Decimal]) -> 
             Issue(
                 spec.code,
                 "warning",
-                f"{spec.name}填写 {_fmt(value)}{spec.unit}，与本地区以往各季度的中位数 "
-                f"{_fmt(median)}{spec.unit} 相差超过 {FAR_FACTOR} 倍，请核实并填写说明",
+                _(
+                    "%(name)s填写 %(value)s%(unit)s，与本地区以往各季度的中位数 "
+                    "%(median)s%(unit)s 相差超过 %(factor)s 倍，请核实并填写说明"
+                )
+                % {
+                    "name": spec.name,
+                    "value": _fmt(value),
+                    "unit": spec.unit,
+                    "median": _fmt(median),
+                    "factor": FAR_FACTOR,
+                },
             )
         ]
     return []
@@ -185,11 +212,12 @@ def validate(
         try:
             value = parse_number(raw.get(spec.code), spec.unit)
         except ParseError as error:
-            issues.append(Issue(spec.code, "error", f"{spec.name}：{error}"))
+            message = _("%(name)s：%(problem)s") % {"name": spec.name, "problem": error}
+            issues.append(Issue(spec.code, "error", message))
             continue
         if value is None:
             if require_all:
-                issues.append(Issue(spec.code, "error", f"{spec.name}未填写"))
+                issues.append(Issue(spec.code, "error", _("%(name)s未填写") % {"name": spec.name}))
             continue
         problems = check_value(spec, value)
         issues.extend(problems)

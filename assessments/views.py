@@ -17,6 +17,7 @@ from django.db.models import Q
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from assessments import runs as run_service
@@ -43,7 +44,7 @@ def _period(year: int, quarter: int) -> Period:
 def _visible_region(user, code: str) -> Region:
     region = Region.objects.filter(code=code).first()
     if region is None or not can_see_region(user, region):
-        raise Http404("区划不存在或不在您的权限范围内")
+        raise Http404(_("区划不存在或不在您的权限范围内"))
     return region
 
 
@@ -124,11 +125,11 @@ def entry(request, region_code: str, year: int, quarter: int):
     period = _period(year, quarter)
     elements = selectors.elements_for_region(region)
     if not elements:
-        raise Http404("该区划本级没有需要填报的数据项")
+        raise Http404(_("该区划本级没有需要填报的数据项"))
     submission = Submission.objects.filter(region=region, period=period).first()
     may_enter = can_enter_for(request.user, region)
     if submission is None and not may_enter:
-        raise Http404("该区划尚未填报本季度数据")
+        raise Http404(_("该区划尚未填报本季度数据"))
     if submission is not None and request.user.role == Role.DEPARTMENT:
         visible = set(selectors.elements_for(user=request.user).values_list("code", flat=True))
         elements = [e for e in elements if e.code in visible]
@@ -138,7 +139,7 @@ def entry(request, region_code: str, year: int, quarter: int):
     status = 200
     if request.method == "POST":
         if not may_enter:
-            raise PermissionDenied("只有填报人可以填报数据。")
+            raise PermissionDenied(_("只有填报人可以填报数据。"))
         raw = {e.code: request.POST.get(f"v_{e.code}", "").strip() for e in elements}
         comments = {e.code: request.POST.get(f"c_{e.code}", "").strip() for e in elements}
         try:
@@ -165,14 +166,19 @@ def entry(request, region_code: str, year: int, quarter: int):
                 services.submit(
                     user=request.user, submission=submission, version=submission.version
                 )
-                messages.success(request, f"{region.name}{period}的数据已提交，等待审核。")
+                messages.success(
+                    request,
+                    _("%(region)s%(period)s的数据已提交，等待审核。")
+                    % {"region": region.name, "period": selectors.period_name(period)},
+                )
                 return redirect("assessments:submission_detail", pk=submission.pk)
             warnings = result.outcome.warnings
-            messages.success(
-                request,
-                f"草稿已保存（第 {submission.version} 版）。"
-                + (f"有 {len(warnings)} 项数据提示异常，提交前请填写说明。" if warnings else ""),
-            )
+            saved = _("草稿已保存（第 %(version)d 版）。") % {"version": submission.version}
+            if warnings:
+                saved += _("有 %(count)d 项数据提示异常，提交前请填写说明。") % {
+                    "count": len(warnings)
+                }
+            messages.success(request, saved)
             return redirect(request.path)
         except services.InvalidFigures as error:
             issues = error.issues
@@ -258,19 +264,30 @@ def decide(request, pk: int):
     try:
         if action == "approve":
             services.approve(user=request.user, submission=submission, version=version)
-            messages.success(request, f"已审核通过并锁定：{submission}")
+            messages.success(
+                request,
+                _("已审核通过并锁定：%(submission)s")
+                % {"submission": selectors.submission_name(submission)},
+            )
         elif action == "return":
             services.return_to_official(
                 user=request.user, submission=submission, reason=reason, version=version
             )
-            messages.success(request, f"已退回：{submission}")
+            messages.success(
+                request,
+                _("已退回：%(submission)s") % {"submission": selectors.submission_name(submission)},
+            )
         elif action == "unlock":
             services.unlock(
                 user=request.user, submission=submission, reason=reason, version=version
             )
-            messages.success(request, f"已解锁，退回填报人更正：{submission}")
+            messages.success(
+                request,
+                _("已解锁，退回填报人更正：%(submission)s")
+                % {"submission": selectors.submission_name(submission)},
+            )
         else:
-            messages.error(request, "未知的操作。")
+            messages.error(request, _("未知的操作。"))
     except services.ReportingError as error:
         messages.error(request, str(error))
     next_url = request.POST.get("next") or reverse(
@@ -294,10 +311,10 @@ def completeness_report(request):
     """Expected, received, on time, late and missing, for a period and a region."""
     periods = list(Period.objects.order_by("-year", "-quarter"))
     if not periods:
-        raise Http404("尚未设置填报期")
+        raise Http404(_("尚未设置填报期"))
     period = selectors.current_period() or periods[0]
     if request.GET.get("period"):
-        year, _, quarter = request.GET["period"].partition("Q")
+        year, _sep, quarter = request.GET["period"].partition("Q")
         period = _period(int(year), int(quarter or 0))
     anchor = request.user.acting_region
     if request.GET.get("region"):
@@ -307,7 +324,7 @@ def completeness_report(request):
     else:
         region = visible_regions(request.user).order_by("level", "path").first()
         if region is None:
-            raise Http404("没有可查看的区划")
+            raise Http404(_("没有可查看的区划"))
     report = selectors.completeness(user=request.user, region=region, period=period)
     return render(
         request,
@@ -333,7 +350,7 @@ def reopen(request):
     try:
         until = date.fromisoformat(request.POST.get("until", ""))
     except ValueError:
-        messages.error(request, "请填写有效的延期截止日期（如 2026-04-30）。")
+        messages.error(request, _("请填写有效的延期截止日期（如 2026-04-30）。"))
     else:
         try:
             services.reopen_window(
@@ -344,7 +361,13 @@ def reopen(request):
                 reason=request.POST.get("reason", ""),
             )
             messages.success(
-                request, f"已为{region.name}延期开放{period}填报，至 {until:%Y-%m-%d}。"
+                request,
+                _("已为%(region)s延期开放%(period)s填报，至 %(until)s。")
+                % {
+                    "region": region.name,
+                    "period": selectors.period_name(period),
+                    "until": f"{until:%Y-%m-%d}",
+                },
             )
         except (services.ReportingError, PermissionDenied) as error:
             messages.error(request, str(error))
@@ -363,7 +386,7 @@ def reference_values(request):
             indicator = Indicator.objects.get(code=request.POST.get("indicator"))
             value = parse_number(request.POST.get("value"), indicator.unit)
             if value is None:
-                raise services.ReportingError("请填写参照值。")
+                raise services.ReportingError(_("请填写参照值。"))
             services.record_reference_value(
                 user=request.user,
                 indicator=indicator,
@@ -372,10 +395,17 @@ def reference_values(request):
                 value=value,
                 source=request.POST.get("source", ""),
             )
-            messages.success(request, f"已保存：{region.name}{indicator.name}参照值 {value}")
+            messages.success(
+                request,
+                _("已保存：%(region)s%(indicator)s参照值 %(value)s")
+                % {"region": region.name, "indicator": indicator.name, "value": value},
+            )
             return redirect("assessments:reference_values")
         except (StopIteration, Indicator.DoesNotExist, ValueError, ParseError) as error:
-            messages.error(request, f"输入无效：{error}" if str(error) else "输入无效。")
+            messages.error(
+                request,
+                _("输入无效：%(error)s") % {"error": error} if str(error) else _("输入无效。"),
+            )
         except (services.ReportingError, PermissionDenied) as error:
             messages.error(request, str(error))
     references = (
@@ -405,14 +435,16 @@ def _may_run(user) -> bool:
 def assessment_runs(request):
     """The office starts the year's assessment and watches it; the last runs and their data."""
     if not _may_run(request.user):
-        raise PermissionDenied("只有领导小组办公室可以启动考核计算。")
+        raise PermissionDenied(_("只有领导小组办公室可以启动考核计算。"))
     year = int(request.GET.get("year") or request.POST.get("year") or date.today().year)
     if request.method == "POST":
         started = run_service.enqueue_year(year=year, user=request.user)
         if started:
-            messages.success(request, f"已启动{year}年考核计算。")
+            messages.success(request, _("已启动%(year)d年考核计算。") % {"year": year})
         else:
-            messages.warning(request, f"{year}年考核计算正在进行中，请等待其完成。")
+            messages.warning(
+                request, _("%(year)d年考核计算正在进行中，请等待其完成。") % {"year": year}
+            )
         return redirect(f"{reverse('assessments:assessment_runs')}?year={year}")
     recent = AssessmentRun.objects.filter(year=year).select_related("created_by", "path_region")[
         :15

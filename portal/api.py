@@ -11,6 +11,7 @@ portal's session (with its CSRF token for writes). A request without either gets
 
 from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
@@ -33,7 +34,7 @@ PK = r"[0-9]{1,18}"
 
 
 class ErrorSerializer(serializers.Serializer):
-    """The body of every refusal: a message in Chinese, and a machine-readable code."""
+    """The body of every refusal: a message in the user's language, and a machine-readable code."""
 
     detail = serializers.CharField(help_text=_("给用户看的说明（中文）"))
     code = serializers.CharField(
@@ -104,7 +105,7 @@ class ScopedMixin:
         if isinstance(exc, ValidationError):
             return Response(
                 {
-                    "detail": "请求内容有误，请按 errors 修改。",
+                    "detail": gettext("请求内容有误，请按 errors 修改。"),
                     "code": "invalid",
                     "errors": exc.detail,
                 },
@@ -165,14 +166,16 @@ class ObtainTokenView(ScopedMixin, APIView):
         if getattr(request, "axes_locked_out", False):
             return Response(
                 {
-                    "detail": "登录失败次数过多，该账号已被暂时锁定，请稍后再试或联系管理员。",
+                    "detail": gettext(
+                        "登录失败次数过多，该账号已被暂时锁定，请稍后再试或联系管理员。"
+                    ),
                     "code": "locked_out",
                 },
                 status=getattr(settings, "AXES_HTTP_RESPONSE_CODE", 429),
             )
         if user is None or not user.is_active:
             return Response(
-                {"detail": "用户名或密码不正确。", "code": "invalid_credentials"},
+                {"detail": gettext("用户名或密码不正确。"), "code": "invalid_credentials"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
         token, _created = Token.objects.get_or_create(user=user)
@@ -208,8 +211,8 @@ class DepartmentSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="可查看的区划（本区划及其下级）"),
-    retrieve=extend_schema(summary="区划详情"),
+    list=extend_schema(summary=_("可查看的区划（本区划及其下级）")),
+    retrieve=extend_schema(summary=_("区划详情")),
 )
 class RegionViewSet(ScopedReadOnlyViewSet):
     """The regions the user may open: their own and those below it."""
@@ -223,8 +226,8 @@ class RegionViewSet(ScopedReadOnlyViewSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="可查看区划的部门"),
-    retrieve=extend_schema(summary="部门详情"),
+    list=extend_schema(summary=_("可查看区划的部门")),
+    retrieve=extend_schema(summary=_("部门详情")),
 )
 class DepartmentViewSet(ScopedReadOnlyViewSet):
     """The departments of the regions the user may open."""

@@ -4,6 +4,7 @@ Read-only, through targets.selectors: a user reads the documents of their region
 above it (a province's plan governs its districts) and of those below it.
 """
 
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
@@ -151,8 +152,8 @@ class DocumentDetailSerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="政策文件列表（本区划、上级和下级区划的文件）"),
-    retrieve=extend_schema(summary="政策文件详情，含目标、任务和职责"),
+    list=extend_schema(summary=_("政策文件列表（本区划、上级和下级区划的文件）")),
+    retrieve=extend_schema(summary=_("政策文件详情，含目标、任务和职责")),
 )
 class DocumentViewSet(ScopedReadOnlyViewSet):
     """Policy documents of the user's region, the regions above it and those below it."""
@@ -175,7 +176,9 @@ class TargetFilter(filters.FilterSet):
 
     It lives here rather than in assessments/filters.py: targets must not import assessments."""
 
-    document = filters.CharFilter(field_name="document__key", max_length=64, help_text="文件标识")
+    document = filters.CharFilter(
+        field_name="document__key", max_length=64, help_text=_("文件标识")
+    )
     kind = filters.ChoiceFilter(choices=TargetKind.choices)
     aspirational = filters.BooleanFilter()
 
@@ -185,8 +188,8 @@ class TargetFilter(filters.FilterSet):
 
 
 @extend_schema_view(
-    list=extend_schema(summary="量化目标列表"),
-    retrieve=extend_schema(summary="量化目标详情"),
+    list=extend_schema(summary=_("量化目标列表")),
+    retrieve=extend_schema(summary=_("量化目标详情")),
 )
 class TargetViewSet(ScopedReadOnlyViewSet):
     """Quantitative targets of the documents the user may read, with their source sentence."""

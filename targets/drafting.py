@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.models import Department, Region
 from portal.scoping import can_manage_documents_for
@@ -47,30 +48,30 @@ def extract_text(filename: str, data: bytes) -> str:
                 return data.decode(encoding)
             except UnicodeDecodeError:
                 continue
-        raise UploadRejected("无法识别文本文件的编码，请另存为 UTF-8 后上传。")
+        raise UploadRejected(_("无法识别文本文件的编码，请另存为 UTF-8 后上传。"))
     if name.endswith(".docx"):
-        check_zip(data, "Word（.docx）")
+        check_zip(data, _("Word（.docx）"))
         import docx
 
         try:
             document = docx.Document(io.BytesIO(data))
         except Exception as error:  # python-docx raises several kinds for a broken file
-            raise UploadRejected("无法读取该 Word 文件，请确认文件未损坏。") from error
+            raise UploadRejected(_("无法读取该 Word 文件，请确认文件未损坏。")) from error
         return "\n".join(paragraph.text for paragraph in document.paragraphs)
     if name.endswith(".pdf"):
         if not data.startswith(b"%PDF"):
-            raise UploadRejected("文件不是有效的 PDF 文件。")
+            raise UploadRejected(_("文件不是有效的 PDF 文件。"))
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
 
         try:
             reader = PdfReader(io.BytesIO(data))
             if len(reader.pages) > 200:
-                raise UploadRejected("PDF 页数过多（上限 200 页）。")
+                raise UploadRejected(_("PDF 页数过多（上限 200 页）。"))
             return "\n".join(page.extract_text() or "" for page in reader.pages)
         except PdfReadError as error:
-            raise UploadRejected("无法读取该 PDF 文件，请确认文件未损坏、未加密。") from error
-    raise UploadRejected("只支持 .txt、.docx 和 .pdf 文件。")
+            raise UploadRejected(_("无法读取该 PDF 文件，请确认文件未损坏、未加密。")) from error
+    raise UploadRejected(_("只支持 .txt、.docx 和 .pdf 文件。"))
 
 
 def department_names(region: Region) -> list[DepartmentName]:
@@ -91,12 +92,15 @@ def department_names(region: Region) -> list[DepartmentName]:
 def create_draft(*, user, region: Region, text: str, source_name: str = "") -> DocumentDraft:
     """Read the text and keep what was found, for the office to review."""
     if not can_manage_documents_for(user, region):
-        raise PermissionDenied("只有本级或上级领导小组办公室可以录入本区划的政策文件。")
+        raise PermissionDenied(_("只有本级或上级领导小组办公室可以录入本区划的政策文件。"))
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        raise UploadRejected("没有读到任何文字。")
+        raise UploadRejected(_("没有读到任何文字。"))
     if len(text) > MAX_TEXT_CHARS:
-        raise UploadRejected(f"文件过长（{len(text)} 字），上限为 {MAX_TEXT_CHARS} 字。")
+        raise UploadRejected(
+            _("文件过长（%(length)d 字），上限为 %(limit)d 字。")
+            % {"length": len(text), "limit": MAX_TEXT_CHARS}
+        )
     reading = read_policy(text, department_names(region))
     data = reading.as_dict()
     for found, item in zip(reading.targets, data["targets"], strict=True):
@@ -168,22 +172,25 @@ class DraftInvalid(ValueError):
 def _problems(draft: DocumentDraft, header: HeaderInput, targets, tasks) -> list[str]:
     problems = []
     if not header.title.strip():
-        problems.append("请填写文件标题。")
+        problems.append(_("请填写文件标题。"))
     for number, target in enumerate(targets, start=1):
-        where = f"第 {number} 个目标"
+        where = {"number": number}
         if not target.indicator.strip():
-            problems.append(f"{where}：请填写指标名称。")
+            problems.append(_("第 %(number)d 个目标：请填写指标名称。") % where)
         if target.comparator not in Comparator.values:
-            problems.append(f"{where}：比较方式无效。")
+            problems.append(_("第 %(number)d 个目标：比较方式无效。") % where)
         if target.value is None and not target.reference.strip():
-            problems.append(f"{where}：请填写目标值，或填写相对目标的参照（如“全省平均水平”）。")
+            problems.append(
+                _("第 %(number)d 个目标：请填写目标值，或填写相对目标的参照（如“全省平均水平”）。")
+                % where
+            )
         if target.quote not in draft.text or not target.quote.strip():
-            problems.append(f"{where}：原文语句必须是文件中的原句。")
+            problems.append(_("第 %(number)d 个目标：原文语句必须是文件中的原句。") % where)
         if target.kind and target.kind not in TargetKind.values:
-            problems.append(f"{where}：目标类型无效。")
+            problems.append(_("第 %(number)d 个目标：目标类型无效。") % where)
     for number, task in enumerate(tasks, start=1):
         if not task.text.strip():
-            problems.append(f"第 {number} 项任务：请填写任务内容。")
+            problems.append(_("第 %(number)d 项任务：请填写任务内容。") % {"number": number})
     return problems
 
 
@@ -191,7 +198,7 @@ def _department(name: str, region: Region, known: list[Department]) -> Departmen
     for department in known:
         if name in department.all_names():
             return department
-    department, _ = Department.objects.get_or_create(
+    department, _created = Department.objects.get_or_create(
         region=region, short_name=name[:64], defaults={"name": name[:128]}
     )
     known.append(department)
@@ -209,10 +216,10 @@ def accept_draft(
 ) -> PolicyDocument:
     """Create the document and everything in it from the reviewed draft."""
     if not can_manage_documents_for(user, draft.region):
-        raise PermissionDenied("只有本级或上级领导小组办公室可以录入本区划的政策文件。")
+        raise PermissionDenied(_("只有本级或上级领导小组办公室可以录入本区划的政策文件。"))
     draft = DocumentDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.status != DraftStatus.OPEN:
-        raise DraftInvalid(["该草稿已处理过，不能重复采纳。"])
+        raise DraftInvalid([_("该草稿已处理过，不能重复采纳。")])
     problems = _problems(draft, header, targets, tasks)
     if problems:
         raise DraftInvalid(problems)

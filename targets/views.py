@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal.scoping import can_manage_documents_for, visible_regions
@@ -51,7 +52,7 @@ def draft_new(request):
     """Paste or upload a policy text; the reader drafts its targets and tasks."""
     regions = _manageable_regions(request.user)
     if not regions.exists():
-        raise PermissionDenied("只有领导小组办公室可以录入政策文件。")
+        raise PermissionDenied(_("只有领导小组办公室可以录入政策文件。"))
     form = NewDraftForm(request.POST or None, request.FILES or None, regions=regions)
     status = 200
     if request.method == "POST" and form.is_valid():
@@ -84,7 +85,7 @@ def draft_new(request):
 def _draft_for(user, pk: int) -> DocumentDraft:
     draft = get_object_or_404(DocumentDraft.objects.select_related("region"), pk=pk)
     if not can_manage_documents_for(user, draft.region):
-        raise Http404("草稿不存在或不在您的权限范围内")
+        raise Http404(_("草稿不存在或不在您的权限范围内"))
     return draft
 
 
@@ -190,8 +191,8 @@ def draft_review(request, pk: int):
         else:
             messages.success(
                 request,
-                f"已采纳：{document.title}"
-                f"（目标 {len(kept_targets)} 个，任务 {len(kept_tasks)} 项）。",
+                _("已采纳：%(title)s（目标 %(targets)d 个，任务 %(tasks)d 项）。")
+                % {"title": document.title, "targets": len(kept_targets), "tasks": len(kept_tasks)},
             )
             return redirect("targets:document_detail", pk=document.pk)
     marks = _review_marks(draft, targets.forms, tasks.forms)
@@ -218,5 +219,5 @@ def draft_discard(request, pk: int):
     if draft.status == DraftStatus.OPEN:
         draft.status = DraftStatus.DISCARDED
         draft.save(update_fields=["status"])
-        messages.success(request, "草稿已放弃。")
+        messages.success(request, _("草稿已放弃。"))
     return redirect("targets:draft_new")
