@@ -5,7 +5,7 @@ from django.urls import path, re_path
 from assessments import dashboard_views as views
 
 app_name = "dashboard"
-CODE = r"(?P<code>\d{6,12})"
+CODE = r"(?P<code>[0-9A-Za-z]{1,12})"  # NBS codes are digits; synthetic ones start with X
 urlpatterns = [
     path("", views.region_dashboard, name="home"),
     re_path(rf"^{CODE}/$", views.region_dashboard, name="region"),

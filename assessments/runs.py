@@ -381,23 +381,25 @@ def _score_all(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame,
         batch[1].append((rulebook, peers))
     frames, vetoed = [], {}
     for spec, books in batches.values():
-        keys = pd.MultiIndex.from_tuples(
-            [(book.pk, region) for book, peers in books for region in peers],
-            names=["rulebook", "region"],
-        )
-        table = values.reindex(keys.get_level_values("region"))
-        table.index = keys
+        # Scored on a plain positional index (a MultiIndex costs more than the arithmetic).
+        rulebook_ids = [book.pk for book, peers in books for _region in peers]
+        region_ids = [region for _book, peers in books for region in peers]
+        table = values.reindex(region_ids)
+        table.index = pd.RangeIndex(len(region_ids))
         vetoes = {
             (book.pk, region): reason
             for book, peers in books
             if incidents and book.vetoes.all()
             for region, reason in _vetoes(book, info.loc[peers], incidents).items()
         }
-        groups = pd.Series(keys.get_level_values("rulebook"), index=keys)
-        scored = score(spec, table, vetoes, groups)
+        positions = {key: n for n, key in enumerate(zip(rulebook_ids, region_ids, strict=True))}
+        groups = pd.Series(rulebook_ids, index=table.index)
+        scored = score(spec, table, {positions[k]: r for k, r in vetoes.items()}, groups)
         codes = [item.code for item in spec.items]
         items = scored[codes].round(4).to_dict("records") if codes else [{}] * len(scored)
-        frame = scored[["total", "grade", "rank", "peers", "vetoed", "veto_reason"]].reset_index()
+        frame = scored[["total", "grade", "rank", "peers", "vetoed", "veto_reason"]].assign(
+            rulebook=rulebook_ids, region=region_ids
+        )
         frame["items"] = [json.dumps(i, ensure_ascii=False, sort_keys=True) for i in items]
         frames.append(frame)
         vetoed |= {region: reason for (_, region), reason in vetoes.items()}

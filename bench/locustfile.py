@@ -22,8 +22,8 @@ from locust import HttpUser, between, task
 from locust.exception import StopUser
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-REGION_LINK = re.compile(r'href="/dashboard/(\d{6,12})/"')
-OWN_REGION = re.compile(r'data-region="(\d{6,12})"')
+REGION_LINK = re.compile(r'href="/dashboard/([0-9A-Za-z]{1,12})/"')
+OWN_REGION = re.compile(r'data-region="([0-9A-Za-z]{1,12})"')
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SHARED: dict[str, dict] = {}
 LOGIN = Semaphore()

@@ -523,3 +523,9 @@ def test_unknown_filters_and_years_fall_back_instead_of_failing(client, office, 
     earlier = page(client, office, year=str(YEAR - 1))
     assert earlier.context["year"] == YEAR - 1
     assert {row.status for row in earlier.context["table"].rows} == {"none"}
+
+
+def test_synthetic_region_codes_have_dashboard_urls():
+    # generate_synthetic names its regions X…: their pages must resolve like NBS codes do.
+    assert reverse("dashboard:region", args=["X0101"]) == "/dashboard/X0101/"
+    assert reverse("dashboard:targets_data", args=["350111"]) == "/dashboard/350111/targets.json"
