@@ -7,7 +7,9 @@ class AssessmentsConfig(AppConfig):
     verbose_name = _("指标填报与考核")
 
     def ready(self) -> None:
-        from assessments import services, signals
+        from assessments import dashboard_cache, services, signals
+
+        dashboard_cache.connect()
 
         if signals.enqueue_rescore not in services.after_decision:
             services.after_decision.append(signals.enqueue_rescore)

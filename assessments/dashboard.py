@@ -510,6 +510,17 @@ class TargetTable:
 
 def target_table(*, user, region: Region, year: int, params=None) -> TargetTable:
     """The targets of the page, filtered and sorted by the GET parameters (a FilterSet)."""
+    filterset = target_filter(user=user, region=region, year=year, params=params)
+    return TargetTable(filterset=filterset, rows=table_rows(filterset, year=year))
+
+
+def table_rows(filterset: TargetFilter, *, year: int) -> list[TargetRow]:
+    """The rows a target filter selects, with their live status."""
+    return _rows(list(filterset.qs.prefetch_related("responsible_departments")), year=year)
+
+
+def target_filter(*, user, region: Region, year: int, params=None) -> TargetFilter:
+    """The page's target filter (its form and its unevaluated queryset): no query yet."""
     line = targets_in_line(user=user, region=region)
     documents = PolicyDocument.objects.filter(pk__in=line.values("document")).order_by(
         "region__path", "-issue_date"
@@ -523,11 +534,9 @@ def target_table(*, user, region: Region, year: int, params=None) -> TargetTable
     queryset = annotate_status(line, user=user, region=region, year=year).order_by(
         *_ordering("document")
     )
-    filterset = TargetFilter(
+    return TargetFilter(
         params or None, queryset=queryset, documents=documents, departments=departments
     )
-    targets = list(filterset.qs.prefetch_related("responsible_departments"))
-    return TargetTable(filterset=filterset, rows=_rows(targets, year=year))
 
 
 def target_row(*, user, target: Target, year: int) -> TargetRow:

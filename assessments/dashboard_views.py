@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from assessments import dashboard
+from assessments import dashboard, dashboard_cache
 from assessments.models import TargetWarning
 from portal.scoping import can_see_region
 
@@ -49,19 +49,29 @@ def region_dashboard(request, code: str | None = None):
         )
     user = request.user
     year, years = _year(request)
-    table = dashboard.target_table(user=user, region=region, year=year, params=request.GET)
-    rankings = dashboard.rankings(region=region, year=year)
+    reads = dashboard_cache.Reads(user=user, region=region, year=year, params=request.GET)
+    filterset = dashboard.target_filter(user=user, region=region, year=year, params=request.GET)
+    rows = reads.get("rows", lambda: dashboard.table_rows(filterset, year=year), by_params=True)
+    table = dashboard.TargetTable(filterset=filterset, rows=rows)
+    rankings = reads.get("rankings", lambda: dashboard.rankings(region=region, year=year))
     graded = {r.region_id: r for ranking in rankings for r in ranking.results}
-    children = [(child, graded.get(child.pk)) for child in dashboard.children_of(region)]
+    children = [
+        (child, graded.get(child.pk))
+        for child in reads.get("children", lambda: dashboard.children_of(region))
+    ]
     context = {
         "region": region,
-        "crumbs": dashboard.breadcrumbs(user=user, region=region),
+        "crumbs": reads.get("crumbs", lambda: dashboard.breadcrumbs(user=user, region=region)),
         "year": year,
         "years": sorted({*years, year}, reverse=True),
         "table": table,
         "filter": table.filterset,
         "shows_local": any(row.target.region_id != region.pk for row in table.rows),
-        "trends": dashboard.trends(region=region, year=year, rows=table.rows),
+        "trends": reads.get(
+            "trends",
+            lambda: dashboard.trends(region=region, year=year, rows=rows),
+            by_params=True,
+        ),
         "rankings": rankings,
         "distributions": [
             {
@@ -71,8 +81,8 @@ def region_dashboard(request, code: str | None = None):
             for r in rankings
         ],
         "children": children,
-        "reporting": dashboard.reporting(user=user, region=region),
-        "warnings": dashboard.warnings(region=region, year=year),
+        "reporting": reads.get("reporting", lambda: dashboard.reporting(user=user, region=region)),
+        "warnings": reads.get("warnings", lambda: dashboard.warnings(region=region, year=year)),
         "run": dashboard.run_panel(year=year),
         "names_limit": dashboard.NAMES_LIMIT,
     }
@@ -82,47 +92,55 @@ def region_dashboard(request, code: str | None = None):
 @_json_login_required
 def targets_data(request, code: str):
     """The target rows of a region's dashboard (same filters and sorting as the page)."""
-    region = dashboard.dashboard_region(user=request.user, code=code)
-    year, _years = _year(request)
-    table = dashboard.target_table(user=request.user, region=region, year=year, params=request.GET)
-    return JsonResponse(
-        {
-            "region": {"code": region.code, "name": region.name},
-            "year": year,
-            "targets": [dashboard.row_json(row) for row in table.rows],
-        }
-    )
+    region, year, reads = _data_request(request, code)
+
+    def build():
+        table = dashboard.target_table(
+            user=request.user, region=region, year=year, params=request.GET
+        )
+        return _payload(region, year, targets=[dashboard.row_json(row) for row in table.rows])
+
+    return JsonResponse(reads.get("targets.json", build, by_params=True))
 
 
 @_json_login_required
 def trends_data(request, code: str):
     """Quarter-by-quarter series of the region's subtree, per indicator, with target lines."""
-    region = dashboard.dashboard_region(user=request.user, code=code)
-    year, _years = _year(request)
-    table = dashboard.target_table(user=request.user, region=region, year=year, params=request.GET)
-    return JsonResponse(
-        {
-            "region": {"code": region.code, "name": region.name},
-            "year": year,
-            "series": dashboard.trends(region=region, year=year, rows=table.rows),
-        }
-    )
+    region, year, reads = _data_request(request, code)
+
+    def build():
+        table = dashboard.target_table(
+            user=request.user, region=region, year=year, params=request.GET
+        )
+        return _payload(
+            region, year, series=dashboard.trends(region=region, year=year, rows=table.rows)
+        )
+
+    return JsonResponse(reads.get("trends.json", build, by_params=True))
 
 
 @_json_login_required
 def ranking_data(request, code: str):
     """The ranking of the regions scored by this region's rulebooks, with grade counts."""
+    region, year, reads = _data_request(request, code)
+
+    def build():
+        rankings = dashboard.rankings(region=region, year=year)
+        return _payload(region, year, rankings=[dashboard.ranking_json(r) for r in rankings])
+
+    return JsonResponse(reads.get("ranking.json", build))
+
+
+def _data_request(request, code: str):
+    """The region (404 outside the user's scope), the year, and the cached reads."""
     region = dashboard.dashboard_region(user=request.user, code=code)
     year, _years = _year(request)
-    return JsonResponse(
-        {
-            "region": {"code": region.code, "name": region.name},
-            "year": year,
-            "rankings": [
-                dashboard.ranking_json(r) for r in dashboard.rankings(region=region, year=year)
-            ],
-        }
-    )
+    reads = dashboard_cache.Reads(user=request.user, region=region, year=year, params=request.GET)
+    return region, year, reads
+
+
+def _payload(region, year: int, **parts) -> dict:
+    return {"region": {"code": region.code, "name": region.name}, "year": year, **parts}
 
 
 @login_required

@@ -309,7 +309,8 @@ class Submission(models.Model):
         related_name="+",
     )
     return_reason = models.TextField(_("退回/解锁原因"), blank=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    # Indexed: the latest change of any submission is part of the dashboard cache's version.
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True, db_index=True)
 
     class Meta:
         verbose_name = _("季度填报")

@@ -24,6 +24,16 @@ def is_unrestricted(user) -> bool:
     )
 
 
+def scope_key(user) -> str:
+    """Everything the rules of this module read from a user, as one string: two users with the
+    same key see exactly the same data (caches of scoped reads are keyed by it)."""
+    if not (user and user.is_authenticated and user.is_active):
+        return "anonymous"
+    if is_unrestricted(user):
+        return "unrestricted"
+    return f"{user.role}:{user.region_id or '-'}:{user.department_id or '-'}"
+
+
 def anchor_region(user) -> Region | None:
     """The region whose subtree bounds the user, or None when the user has no scope at all."""
     if not (user and user.is_authenticated and user.is_active):

@@ -30,6 +30,16 @@ def pytest_sessionstart(session):
         raise pytest.UsageError(f"Redis is unreachable: {error}") from error
 
 
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Every test starts with an empty cache: ids repeat across rolled-back tests, so a key
+    made of them could otherwise find another test's entry."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     from assessments.reference import load_all_reference

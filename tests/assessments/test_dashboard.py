@@ -10,12 +10,13 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import dashboard, runs
+from assessments import dashboard, runs, services
 from assessments.dashboard import (
     ElementInfo,
     IndicatorInfo,
@@ -419,12 +420,17 @@ def test_a_running_assessment_shows_its_progress_bar(client, office, data):
 # --- Speed: the query count does not grow with the number of regions ----------------------------
 
 
-def count_queries(client, url) -> int:
+def count_queries(client, url) -> tuple[int, int]:
+    """Queries of a request computed afresh (empty cache), then of the same request cached."""
     client.get(url)  # warm up the session
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
+    counts = []
+    cache.clear()
+    for _attempt in ("cold", "warm"):
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200
+        counts.append(len(queries))
+    return tuple(counts)
 
 
 def test_pages_and_endpoints_cost_the_same_queries_with_30_more_towns(client, office, data,
@@ -444,7 +450,66 @@ def test_pages_and_endpoints_cost_the_same_queries_with_30_more_towns(client, of
     assert len(dashboard.rankings(region=jinan, year=YEAR)[0].results) == 39
     large = {url: count_queries(client, url) for url in urls}
     assert large == small
-    assert max(large.values()) <= 40
+    assert max(cold for cold, _warm in large.values()) <= 40
+    # Cached: the session, the user, the region, the years, the data version (and on the page
+    # the filter's choices and the run panel).
+    assert all(warm < cold for cold, warm in large.values())
+    assert max(warm for _cold, warm in large.values()) <= 12
+
+
+# --- The cache ----------------------------------------------------------------------------------
+
+
+def test_the_cache_follows_runs_submissions_and_edits(client, office, data, periods):
+    def xindian_total(response):
+        (ranking,) = response.context["rankings"]
+        return next(float(r.total) for r in ranking.results if r.region.code == XINDIAN)
+
+    assert xindian_total(page(client, office)) == 85.0
+    # New figures and a run: 新店镇 now passes everything (1000/1000, 48/50).
+    Value.objects.filter(submission__region__code=XINDIAN, element__code="prov_qualified").update(
+        value=1000
+    )
+    runs.run_year(year=YEAR)
+    assert xindian_total(page(client, office)) == 100.0
+    # A submission changes state (the service bumps updated_at): the queue follows.
+    pending = Submission.objects.get(region__code=GUSHAN, period=periods[4])
+    services.approve(user=office, submission=pending)
+    assert page(client, office).context["reporting"].queue_count == 1
+    # Reference data is edited in the admin: the target's wording follows.
+    target = Target.objects.get(document__key="jinan-2012", code="T03")
+    target.indicator = "省级监督抽查合格率（修订）"
+    target.save()
+    assert "省级监督抽查合格率（修订）" in page(client, office).content.decode()
+
+
+def test_cached_parts_are_never_shared_across_scopes(client, office, make_user, data):
+    city = make_user(role=Role.OFFICE, region=FUZHOU, username="fuzhou-office")
+    mine = page(client, office).context["reporting"].queue_count
+    theirs = page(client, city).context["reporting"].queue_count  # after 晋安区's was cached
+    cache.clear()
+    assert page(client, city).context["reporting"].queue_count == theirs
+    # 晋安区's office approves its towns; 福州市's approves districts, not towns.
+    assert (mine, theirs) == (2, 0)
+    # The language is part of the key: the English page after the Chinese one is English.
+    chinese = page(client, office).content.decode()
+    client.cookies["django_language"] = "en"
+    english = page(client, office).content.decode()
+    assert "质量工作看板" in chinese and "质量工作看板" not in english
+
+
+def test_the_scope_key_is_what_the_access_rules_read(make_user, admin_user):
+    from portal.scoping import scope_key
+
+    a = make_user(role=Role.OFFICE, region=JINAN)
+    b = make_user(role=Role.OFFICE, region=JINAN)
+    c = make_user(role=Role.OFFICE, region=FUZHOU)
+    department = Department.objects.filter(region__code=JINAN).order_by("pk").first()
+    d = make_user(role=Role.DEPARTMENT, department=f"{JINAN}:{department.short_name}")
+    assert scope_key(a) == scope_key(b) != scope_key(c)
+    assert len({scope_key(a), scope_key(c), scope_key(d), scope_key(admin_user)}) == 4
+    b.is_active = False
+    assert scope_key(b) == "anonymous"
 
 
 # --- Intranet: no external address --------------------------------------------------------------
