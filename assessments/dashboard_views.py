@@ -12,6 +12,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from assessments import dashboard, dashboard_cache
@@ -50,7 +51,10 @@ def region_dashboard(request, code: str | None = None):
     user = request.user
     year, years = _year(request)
     reads = dashboard_cache.Reads(user=user, region=region, year=year, params=request.GET)
-    filterset = dashboard.target_filter(user=user, region=region, year=year, params=request.GET)
+    # Built only when something reads it (rows or the filter form not in the cache).
+    filterset = SimpleLazyObject(
+        lambda: dashboard.target_filter(user=user, region=region, year=year, params=request.GET)
+    )
     rows = reads.get("rows", lambda: dashboard.table_rows(filterset, year=year), by_params=True)
     table = dashboard.TargetTable(filterset=filterset, rows=rows)
     rankings = reads.get("rankings", lambda: dashboard.rankings(region=region, year=year))
@@ -85,6 +89,14 @@ def region_dashboard(request, code: str | None = None):
         "warnings": reads.get("warnings", lambda: dashboard.warnings(region=region, year=year)),
         "run": dashboard.run_panel(year=year),
         "names_limit": dashboard.NAMES_LIMIT,
+        # The rendered sections are cached under the same keys as the data they show.
+        "cache_timeout": dashboard_cache.TIMEOUT,
+        "fragments": {
+            "targets": reads.key("html:targets", by_params=True),
+            "analysis": reads.key("html:analysis", by_params=True),
+            "reporting": reads.key("html:reporting"),
+            "warnings": reads.key("html:warnings"),
+        },
     }
     return render(request, "dashboard/region.html", context)
 
