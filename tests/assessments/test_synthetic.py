@@ -1,6 +1,7 @@
 """The synthetic national-scale data set: shape, consistency, hard rules, determinism, safety."""
 
 import io
+import json
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from datetime import time as dtime
@@ -21,6 +22,7 @@ from assessments.models import (
     ElementRule,
     Indicator,
     Period,
+    RegionResult,
     Status,
     Submission,
     Value,
@@ -366,3 +368,18 @@ def test_command_prints_progress_and_summary(db):
     shape = synthetic.default_shape(60)
     assert synthetic.synthetic_regions().filter(level=3).count() == shape.districts
     assert synthetic.synthetic_regions().filter(level=4).count() == 60
+
+
+def test_the_rollup_benchmark_prints_its_figures(generated):
+    """bench_rollup on a small synthetic set prints every key the closing note reports."""
+    out = io.StringIO()
+    call_command("bench_rollup", "--year", str(YEAR), "--repeat", "1", "--json", stdout=out)
+    result = json.loads(out.getvalue())
+    assert result["database"] == connection.vendor
+    assert result["values"] == Value.objects.filter(submission__period__year=YEAR).count() > 0
+    for key in ("rollup_s", "sql_groupby_s", "incremental_s", "rollup_all_figures_written_s"):
+        assert result[key] > 0
+    # Ratios of the unrounded timings (the printed seconds are rounded to milliseconds).
+    assert result["ratio_vs_sql"] > 0 and result["incremental_ratio"] > 0
+    # The full run left published results for every synthetic rulebook's peers.
+    assert RegionResult.objects.filter(rulebook__year=YEAR).exists()
