@@ -788,6 +788,7 @@ class RollupStage(models.Model):
     PostgreSQL) so that the one scan over the values can run in parallel workers."""
 
     # No index: a run reads all of its own rows, which a plain scan of this small table does.
+    # The rows are never committed (rolled back after the scan, the space reclaimed by VACUUM).
     key = models.BigIntegerField(_("批次"))
     submission_id = models.BigIntegerField(_("填报"))
     grp = models.BigIntegerField(_("汇总组"))

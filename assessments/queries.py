@@ -141,6 +141,8 @@ def year_figures(
             for element_id, weight_id in averaged
         ]
         transaction.savepoint_rollback(savepoint)
+    if under is None:
+        _reclaim_stage()
     # Only frames with rows: an empty one has object columns and would make the others so.
     weighted = [frame for frame in weighted if not frame.empty]
     weighted_frame = (
@@ -152,6 +154,21 @@ def year_figures(
 
 
 TREE_FIELDS = ["id", "parent_id", "level", "code", "name", "path"]
+
+
+STAGE_RECLAIM_BYTES = 64 * 1024 * 1024
+
+
+def _reclaim_stage() -> None:
+    """Give back the space of rolled-back stage rows once they fill STAGE_RECLAIM_BYTES
+    (PostgreSQL, outside a transaction): a national run leaves ~10 MB of dead rows there, and a
+    table that only grows would slow every later scan where autovacuum is off or behind."""
+    if connection.vendor != "postgresql" or connection.in_atomic_block:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s)", [STAGE])
+        if cursor.fetchone()[0] > STAGE_RECLAIM_BYTES:
+            cursor.execute(f"VACUUM {STAGE}")
 
 
 def region_tree(town_ids=()) -> pd.DataFrame:
