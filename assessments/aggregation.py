@@ -159,8 +159,14 @@ def indicators(figures: pd.DataFrame, rules: list[IndicatorRule]) -> pd.DataFram
     denominators[:, plain] = 1.0
     denominators[denominators == 0] = np.nan
     scale = np.array([rule.scale for rule in rules], dtype=float)
-    result = pd.DataFrame(
-        numerators / denominators * scale, index=wide.index, columns=[r.code for r in rules]
+    matrix = numerators / denominators * scale
+    # Long form, indicator by indicator (what DataFrame.melt gives, without its overhead).
+    rows, columns = matrix.shape
+    long = pd.DataFrame(
+        {
+            "region": np.tile(wide.index.to_numpy(), columns),
+            "indicator": np.repeat(np.array([rule.code for rule in rules], dtype=object), rows),
+            "value": matrix.ravel(order="F"),
+        }
     )
-    long = result.reset_index().melt(id_vars="region", var_name="indicator", value_name="value")
-    return long.dropna(subset=["value"]).reset_index(drop=True)
+    return long[long["value"].notna()].reset_index(drop=True)
