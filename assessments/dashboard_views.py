@@ -170,6 +170,7 @@ def target_status(request, document: int, code: str):
         series = dashboard.trends(region=target.region, year=year, rows=[row])
         warning = (
             TargetWarning.objects.filter(year=year, target=target, region=target.region_id)
+            .select_related("region", "target")
             .order_by("level")
             .first()
         )

@@ -325,7 +325,7 @@ def briefing(*, user, region: Region, quarter: Quarter) -> Briefing:
     warnings: dict[int, list[TargetWarning]] = defaultdict(list)
     for warning in (
         TargetWarning.objects.filter(year=quarter.year, region__in=[r.pk for r in regions])
-        .select_related("target")
+        .select_related("region", "target")
         .order_by("-level", "target__order", "pk")
     ):
         warnings[warning.region_id].append(warning)

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Region, RegionLevel
@@ -239,7 +240,7 @@ class Period(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年第{self.quarter}季度"
+        return gettext("%(year)d年第%(quarter)d季度") % {"year": self.year, "quarter": self.quarter}
 
     @property
     def label(self) -> str:
@@ -842,6 +843,31 @@ class TargetWarning(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def text(self) -> str:
+        """The warning in the active language, composed from its figures as the run composed
+        ``message`` (in the language of the run); a veto's recorded reason as it stands."""
+        if self.target_id is None or None in (self.required, self.projected, self.gap):
+            return self.message
+        from assessments.rollup import warning_message
+
+        target = self.target
+        past = target.horizon_year is not None and target.horizon_year < self.year
+        return warning_message(
+            level=self.level,
+            region_name=self.region.name,
+            label=target.indicator,
+            unit=target.unit,
+            comparator=target.comparator,
+            threshold=self.required,
+            outcome=self.projected,
+            gap=self.gap,
+            horizon=self.year if past or target.horizon_year is None else target.horizon_year,
+            document_year=target.horizon_year if past else None,
+            year=self.year,
+            departments=self.departments,
+        )
 
 
 # --- Department progress --------------------------------------------------------------------------

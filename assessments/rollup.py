@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from django.utils.translation import gettext as _
 
 from assessments.aggregation import (
     AVERAGE,
@@ -166,6 +167,44 @@ def _gap(value: float, comparator: str, threshold: float) -> float:
     return round(threshold - value if comparator in {">=", ">", "="} else value - threshold, 4)
 
 
+SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
+
+
+def warning_message(*, level: str, region_name: str, label: str, unit: str, comparator: str,
+                    threshold: float, outcome: float, gap: float, horizon: int,
+                    document_year: int | None, year: int, departments: str) -> str:  # fmt: skip
+    """A warning in words, in the active language: the region, what the target requires, the
+    outcome (missed, or projected to the horizon), the gap, and who is responsible.
+    ``document_year`` is the document's own target year when it has passed."""
+    values = {
+        "region": region_name,
+        "label": label,
+        "required": f"{SYMBOLS[comparator]} {threshold:g}{unit}",
+        "outcome": f"{outcome:.4g}{unit}",
+        "horizon": horizon,
+        "gap": f"{abs(gap):.4g}{unit}",
+    }
+    if level == "red":
+        text = _(
+            "%(region)s：%(label)s要求 %(required)s，"
+            "%(horizon)s年目标未完成：实际 %(outcome)s，差距 %(gap)s"
+        )
+    else:
+        text = _(
+            "%(region)s：%(label)s要求 %(required)s，"
+            "按目前进度预计到%(horizon)s年末为 %(outcome)s，差距 %(gap)s"
+        )
+    text %= values
+    if document_year is not None:
+        text += _("（文件目标年度为%(document_year)s年，已过，按%(year)s年评价）") % {
+            "document_year": document_year,
+            "year": year,
+        }
+    if departments:
+        text += _("；责任部门：%(departments)s") % {"departments": departments}
+    return text
+
+
 def check_target(check: TargetCheck, actual: float | None, projected: float | None,
                  quarters: int, year: int) -> WarningRow | None:  # fmt: skip
     """A yellow or red warning for one target, or None when it is on track (or cannot be judged)."""
@@ -192,20 +231,20 @@ def check_target(check: TargetCheck, actual: float | None, projected: float | No
     if bool(meets(pd.Series([outcome]), check.comparator, check.threshold).iloc[0]):
         return None
     gap = _gap(outcome, check.comparator, check.threshold)
-    symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}[check.comparator]
-    required = f"{symbol} {check.threshold:g}{check.unit}"
-    if level == "red":
-        state = f"{horizon}年目标未完成：实际 {outcome:.4g}{check.unit}"
-    else:
-        state = f"按目前进度预计到{horizon}年末为 {outcome:.4g}{check.unit}"
-    message = (
-        f"{check.region_name}：{check.label}要求 {required}，{state}，"
-        f"差距 {abs(gap):.4g}{check.unit}"
+    message = warning_message(
+        level=level,
+        region_name=check.region_name,
+        label=check.label,
+        unit=check.unit,
+        comparator=check.comparator,
+        threshold=check.threshold,
+        outcome=outcome,
+        gap=gap,
+        horizon=horizon,
+        document_year=check.horizon_year if past else None,
+        year=year,
+        departments=check.departments,
     )
-    if past:
-        message += f"（文件目标年度为{check.horizon_year}年，已过，按{year}年评价）"
-    if check.departments:
-        message += f"；责任部门：{check.departments}"
     return WarningRow(
         target_id=check.target_id,
         region_id=check.region_id,

@@ -27,6 +27,8 @@ import pandas as pd
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from assessments import queries
 from assessments.aggregation import ElementRule, IndicatorRule
@@ -138,8 +140,11 @@ def _reap_stale(year: int) -> None:
     cutoff = timezone.now() - STALE_AFTER
     AssessmentRun.objects.filter(year=year, status=RunStatus.RUNNING).filter(
         Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, started_at__lt=cutoff)
-    ).update(status=RunStatus.FAILED, error="运行中断（工作进程已停止），已由后续计算标记为失败。",
-             finished_at=timezone.now())  # fmt: skip
+    ).update(
+        status=RunStatus.FAILED,
+        error=gettext_noop("运行中断（工作进程已停止），已由后续计算标记为失败。"),
+        finished_at=timezone.now(),
+    )
 
 
 def start_run(*, year: int, trigger: str, user=None, path_region=None) -> AssessmentRun:
@@ -153,10 +158,12 @@ def start_run(*, year: int, trigger: str, user=None, path_region=None) -> Assess
                 created_by=user if user is not None and user.is_authenticated else None,
                 path_region=path_region,
                 heartbeat_at=timezone.now(),
-                message="排队中",
+                message=gettext_noop("排队中"),
             )
     except IntegrityError:
-        raise RunInProgress(f"{year}年的考核计算正在进行中，请稍后再试。") from None
+        raise RunInProgress(
+            _("%(year)s年的考核计算正在进行中，请稍后再试。") % {"year": year}
+        ) from None
 
 
 def _beat(run: AssessmentRun, progress: int, message: str, on_progress: Progress | None) -> None:
@@ -276,18 +283,18 @@ def _towns_under(scopes: list[Region]) -> list[int]:
 
 def _full(run: AssessmentRun, on_progress: Progress | None) -> None:
     year = run.year
-    _beat(run, 5, "读取已审核数据", on_progress)
+    _beat(run, 5, gettext_noop("读取已审核数据"), on_progress)
     model = load_model(year)
     groups, raw = _groups(year, model)
     towns, town_raw = _town_groups(year, model, _town_scopes(model))
-    _beat(run, 40, "逐级汇总", on_progress)
+    _beat(run, 40, gettext_noop("逐级汇总"), on_progress)
     tree = queries.region_tree(_towns_under(_town_scopes(model)))
     figures = climb(groups, tree, model.rules)
     figures = pd.concat([figures, towns], ignore_index=True).drop_duplicates(
         ["region", "element"], keep="first"
     )
     computed = _compute(run, model, figures, tree, raw + town_raw, on_progress)
-    _beat(run, 90, "发布结果", on_progress)
+    _beat(run, 90, gettext_noop("发布结果"), on_progress)
     with transaction.atomic():
         ElementFigure.objects.filter(year=year).delete()
         RegionResult.objects.filter(rulebook__year=year).delete()
@@ -300,9 +307,9 @@ def _compute(run, model: Model, figures, tree, raw: list, on_progress) -> Comput
     year = run.year
     projected = project(figures, model.rules)
     indicators = indicator_table(figures, projected, model.indicator_rules)
-    _beat(run, 60, "评分", on_progress)
+    _beat(run, 60, gettext_noop("评分"), on_progress)
     results, vetoed = _score_all(year, model, indicators, tree)
-    _beat(run, 75, "预警", on_progress)
+    _beat(run, 75, gettext_noop("预警"), on_progress)
     warnings = _warnings(year, model, indicators, tree, vetoed)
     fingerprint = _fingerprint(raw, model)
     summary = {
@@ -402,7 +409,7 @@ def _score_all(year, model: Model, indicators: pd.DataFrame, tree: pd.DataFrame,
         )
         frame["items"] = [json.dumps(i, ensure_ascii=False, sort_keys=True) for i in items]
         frames.append(frame)
-        vetoed |= {region: reason for (_, region), reason in vetoes.items()}
+        vetoed |= {region: reason for (_book, region), reason in vetoes.items()}
     if not frames:
         return pd.DataFrame(columns=RESULT_COLUMNS), vetoed
     results = pd.concat(frames, ignore_index=True)[RESULT_COLUMNS]
@@ -621,7 +628,7 @@ def _element_rows(elements: pd.DataFrame, element_ids: dict[str, int]):
 def _finish(run: AssessmentRun, model: Model, computed: Computed) -> None:
     run.status = RunStatus.SUCCEEDED
     run.progress = 100
-    run.message = "完成"
+    run.message = gettext_noop("完成")
     run.fingerprint = computed.fingerprint
     run.summary = computed.summary
     run.rulebook_versions = model.versions

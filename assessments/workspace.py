@@ -479,9 +479,13 @@ def target_states(pairs: Sequence[tuple[Target, Region]], year: int) -> list[Tar
         )
     }
     warnings: dict[tuple[int, int], TargetWarning] = {}
-    for warning in TargetWarning.objects.filter(
-        year=year, region__in=region_ids, target__in={t.pk for t, _r in pairs}
-    ).order_by("level"):  # "red" < "yellow": the red one is kept
+    for warning in (
+        TargetWarning.objects.filter(
+            year=year, region__in=region_ids, target__in={t.pk for t, _r in pairs}
+        )
+        .select_related("region", "target")
+        .order_by("level")
+    ):  # "red" < "yellow": the red one is kept
         warnings.setdefault((warning.region_id, warning.target_id), warning)
     references = {
         (r.indicator_id, r.region_id): float(r.value)

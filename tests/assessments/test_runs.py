@@ -161,6 +161,24 @@ def test_a_veto_forces_the_lowest_grade_and_says_why(data, rulebook):
     assert TargetWarning.objects.filter(year=YEAR, level="red", region__code=GUSHAN).exists()
 
 
+def test_warnings_read_in_the_users_language(data, rulebook):
+    from django.utils import translation
+
+    runs.run_year(year=YEAR)
+    warnings = list(
+        TargetWarning.objects.filter(year=YEAR, target__isnull=False).select_related(
+            "region", "target"
+        )
+    )
+    assert warnings
+    for warning in warnings:
+        assert warning.text == warning.message  # composed again, the same Chinese
+    with translation.override("en"):
+        english = warnings[0].text
+    assert "must be" in english and "gap" in english
+    assert warnings[0].region.name in english  # names are data: as recorded
+
+
 def snapshot():
     return (
         sorted(RegionResult.objects.filter(rulebook__year=YEAR).values_list(
