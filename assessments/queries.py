@@ -29,11 +29,14 @@ def _group_expression(per_region: bool) -> str:
     return f"CASE WHEN r.level = {int(RegionLevel.TOWN)} THEN r.parent_id ELSE r.id END"
 
 
-def _under(under: Region | None, exact: bool = False) -> tuple[str, list]:
+def _under(under: Region | list[Region] | None, exact: bool = False) -> tuple[str, list]:
     if under is None:
         return "", []
     if exact:
-        return " AND r.id = %s", [under.pk]
+        regions = under if isinstance(under, list) else [under]
+        if not regions:
+            return " AND 1 = 0", []
+        return f" AND r.id IN ({', '.join(['%s'] * len(regions))})", [r.pk for r in regions]
     return " AND r.path LIKE %s", [under.path + "%"]
 
 
@@ -60,7 +63,11 @@ WEIGHTED_COLUMNS = ["region", "element_id", "weighted", "weights", "plain", "n",
 
 
 def year_figures(
-    year: int, *, under: Region | None = None, per_region: bool = False, exact: bool = False
+    year: int,
+    *,
+    under: Region | list[Region] | None = None,
+    per_region: bool = False,
+    exact: bool = False,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The partial figures of the year's approved values, per group and element.
 
@@ -70,7 +77,8 @@ def year_figures(
     - weighted: for averaged elements, Σ value × weight, Σ weight, Σ value and the count
       (columns WEIGHTED_COLUMNS).
     A group is the parent of a town, else the region itself (per region with ``per_region``).
-    ``under`` limits the values to a subtree, or with ``exact`` to that one region's entries.
+    ``under`` limits the values to a subtree, or with ``exact`` to that region's own entries
+    (or those of each region of a list).
 
     For the whole year the approved submissions are staged first (RollupStage: a few rows per
     region) so that the one scan over the values is a plain join the database can run in

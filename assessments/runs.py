@@ -677,6 +677,7 @@ def _path(run: AssessmentRun, region: Region) -> None:
     children_of = tree.groupby("parent")["region"].agg(list).to_dict()
     current = own
     changed = {group.pk: own}
+    own_entries_above = _own_entries(year, model, path_regions[:-1])
     for ancestor in reversed(path_regions[:-1]):
         child_ids = children_of.get(ancestor.pk, [])
         siblings = _published_elements(
@@ -684,7 +685,7 @@ def _path(run: AssessmentRun, region: Region) -> None:
         )
         children = pd.concat([siblings, current], ignore_index=True)
         children = children.assign(parent=ancestor.pk)
-        own_entries = _own_entries(year, model, ancestor)
+        own_entries = own_entries_above[own_entries_above["region"] == ancestor.pk]
         combined = recombine([ancestor.pk], children, model.rules)
         current = same_quarters(
             pd.concat([own_entries, combined], ignore_index=True).drop_duplicates(
@@ -720,9 +721,9 @@ def _path(run: AssessmentRun, region: Region) -> None:
         _finish(run, model, computed)
 
 
-def _own_entries(year: int, model: Model, region: Region) -> pd.DataFrame:
-    """A region's own entered figures (elements of its own level), if it enters any."""
-    partials, weighted = queries.year_figures(year, under=region, per_region=True, exact=True)
+def _own_entries(year: int, model: Model, regions: list[Region]) -> pd.DataFrame:
+    """The regions' own entered figures (elements of their own level), where they enter any."""
+    partials, weighted = queries.year_figures(year, under=regions, per_region=True, exact=True)
     return group_figures(partials, weighted, model.rules, model.codes)
 
 

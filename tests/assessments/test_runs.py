@@ -382,3 +382,20 @@ def test_only_offices_start_runs(client, make_user):
     client.force_login(make_user(role=Role.REGION_OFFICIAL, region=JINAN))
     assert client.post("/reporting/assessment/", {"year": YEAR}).status_code == 403
     assert client.get("/reporting/assessment/runs/1/").status_code == 404
+
+
+def test_a_path_rescore_keeps_the_own_entries_of_the_regions_above(data, rulebook, periods):
+    """福州市 and 福建省 enter a figure of their own: a town's re-score climbs past them and
+    keeps their entries, as a full run does."""
+    approved("350100", periods[1], {"fujian_brands": 5})
+    approved("350000", periods[2], {"fujian_brands": 70})
+    runs.run_year(year=YEAR)
+    assert figure("350100", "fujian_brands") == 5 and figure("350000", "fujian_brands") == 70
+    submission = approved("350111103", periods[3], {"prov_sampled": 20, "prov_qualified": 20},
+                          status=Status.SUBMITTED)  # fmt: skip
+    Submission.objects.filter(pk=submission.pk).update(status=Status.APPROVED)
+    runs.rescore_path(year=YEAR, region=submission.region)
+    assert figure("350100", "fujian_brands") == 5 and figure("350000", "fujian_brands") == 70
+    after_path = snapshot()
+    runs.run_year(year=YEAR)
+    assert snapshot() == after_path
