@@ -464,7 +464,7 @@ class Rulebook(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年 {self.name}"
+        return gettext("%(year)s年 %(name)s") % {"year": self.year, "name": self.name}
 
 
 class Method(models.TextChoices):
@@ -659,7 +659,11 @@ class AssessmentRun(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}年考核计算 #{self.pk}（{self.get_status_display()}）"
+        return gettext("%(year)s年考核计算 #%(pk)s（%(status)s）") % {
+            "year": self.year,
+            "pk": self.pk,
+            "status": self.get_status_display(),
+        }
 
 
 class RegionResult(models.Model):
