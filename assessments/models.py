@@ -643,7 +643,9 @@ class AssessmentRun(models.Model):
     )
     started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
     heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
-    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    # Indexed: the latest completion is part of the dashboard cache's version, read per request
+    # (a run is recorded for every approval, so the table grows with the year's approvals).
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True, db_index=True)
 
     class Meta:
         verbose_name = _("考核计算")
