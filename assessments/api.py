@@ -640,22 +640,19 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         )
         return Response(self._detail(submission))
 
-    @extend_schema(
-        summary=_("退回填报人（须填写原因）"),
-        request=ReasonSerializer,
-        responses={
-            200: SubmissionDetailSerializer,
-            400: ERRORS["400"],
-            403: ERRORS["403"],
-            409: CONFLICT,
-        },
-    )
-    @action(detail=True, methods=["post"], url_path="return")
-    def return_to_official(self, request, pk=None):
+    REASON_RESPONSES = {
+        200: SubmissionDetailSerializer,
+        400: ERRORS["400"],
+        403: ERRORS["403"],
+        409: CONFLICT,
+    }
+
+    def _decide_with_reason(self, decide) -> Response:
+        """A decision that needs a reason (return, unlock): the same input, the same answer."""
         submission = self.get_object()
         data = self._input(ReasonSerializer)
-        services.return_to_official(
-            user=request.user,
+        decide(
+            user=self.request.user,
             submission=submission,
             reason=data["reason"],
             version=data.get("version"),
@@ -664,27 +661,22 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         return Response(self._detail(submission))
 
     @extend_schema(
+        summary=_("退回填报人（须填写原因）"),
+        request=ReasonSerializer,
+        responses=REASON_RESPONSES,
+    )
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_to_official(self, request, pk=None):
+        return self._decide_with_reason(services.return_to_official)
+
+    @extend_schema(
         summary=_("解锁已审核的数据以便更正（须填写原因），退回填报人"),
         request=ReasonSerializer,
-        responses={
-            200: SubmissionDetailSerializer,
-            400: ERRORS["400"],
-            403: ERRORS["403"],
-            409: CONFLICT,
-        },
+        responses=REASON_RESPONSES,
     )
     @action(detail=True, methods=["post"])
     def unlock(self, request, pk=None):
-        submission = self.get_object()
-        data = self._input(ReasonSerializer)
-        services.unlock(
-            user=request.user,
-            submission=submission,
-            reason=data["reason"],
-            version=data.get("version"),
-            source=SOURCE,
-        )
-        return Response(self._detail(submission))
+        return self._decide_with_reason(services.unlock)
 
     @extend_schema(
         summary=_("修改记录（领导小组办公室、管理员和本区划填报人可查看）"),

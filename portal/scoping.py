@@ -85,16 +85,15 @@ def can_see_region(user, region: Region) -> bool:
     return anchor is not None and region.is_within(anchor)
 
 
+def _acts_for_a_region(user, role: str) -> bool:
+    return user.is_authenticated and user.role == role and user.region_id is not None
+
+
 def can_enter_for(user, region: Region) -> bool:
     """Region officials enter figures for their own region and the regions below it."""
     if is_unrestricted(user):
         return True
-    return (
-        user.is_authenticated
-        and user.role == Role.REGION_OFFICIAL
-        and user.region_id is not None
-        and region.is_within(user.region)
-    )
+    return _acts_for_a_region(user, Role.REGION_OFFICIAL) and region.is_within(user.region)
 
 
 def can_approve_for(user, region: Region) -> bool:
@@ -102,24 +101,14 @@ def can_approve_for(user, region: Region) -> bool:
     checks the level below it, and nobody skips a level."""
     if is_unrestricted(user):
         return True
-    return (
-        user.is_authenticated
-        and user.role == Role.OFFICE
-        and user.region_id is not None
-        and region.parent_id == user.region_id
-    )
+    return _acts_for_a_region(user, Role.OFFICE) and region.parent_id == user.region_id
 
 
 def can_manage_documents_for(user, region: Region) -> bool:
     """An office records the policy documents of its own region and the regions below it."""
     if is_unrestricted(user):
         return True
-    return (
-        user.is_authenticated
-        and user.role == Role.OFFICE
-        and user.region_id is not None
-        and region.is_within(user.region)
-    )
+    return _acts_for_a_region(user, Role.OFFICE) and region.is_within(user.region)
 
 
 # --- Department work: duties, progress reports and their evidence; exports -------------------

@@ -98,6 +98,10 @@ class DutySerializer(serializers.ModelSerializer):
         fields = ["id", "code", "order", "section", "holder", "text", "departments"]
 
 
+DOCUMENT_FIELDS = ["id", "key", "title", "doc_number", "issuer", "issue_date", "published_date",
+                   "start_year", "horizon_year", "region", "in_force"]  # fmt: skip
+
+
 class DocumentSerializer(serializers.ModelSerializer):
     region = RegionRefSerializer(read_only=True)
     target_count = serializers.IntegerField(read_only=True)
@@ -106,22 +110,7 @@ class DocumentSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PolicyDocument
-        fields = [
-            "id",
-            "key",
-            "title",
-            "doc_number",
-            "issuer",
-            "issue_date",
-            "published_date",
-            "start_year",
-            "horizon_year",
-            "region",
-            "in_force",
-            "target_count",
-            "task_count",
-            "duty_count",
-        ]
+        fields = [*DOCUMENT_FIELDS, "target_count", "task_count", "duty_count"]
 
 
 class DocumentDetailSerializer(serializers.ModelSerializer):
@@ -132,23 +121,7 @@ class DocumentDetailSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = PolicyDocument
-        fields = [
-            "id",
-            "key",
-            "title",
-            "doc_number",
-            "issuer",
-            "issue_date",
-            "published_date",
-            "start_year",
-            "horizon_year",
-            "region",
-            "in_force",
-            "full_text",
-            "targets",
-            "tasks",
-            "duties",
-        ]
+        fields = [*DOCUMENT_FIELDS, "full_text", "targets", "tasks", "duties"]
 
 
 @extend_schema_view(
