@@ -197,12 +197,7 @@ def latest_run(year: int) -> AssessmentRun | None:
 def run_year(*, year: int, trigger: str = "command", user=None, on_progress=None) -> AssessmentRun:
     """The full run of a year: every region, every rulebook, every warning."""
     run = start_run(year=year, trigger=trigger, user=user)
-    try:
-        _full(run, on_progress)
-    except BaseException as error:
-        _fail(run, error)
-        raise
-    return run
+    return _carry_out(run, lambda: _full(run, on_progress))
 
 
 def rescore_path(*, year: int, region: Region, trigger: str = "approval") -> AssessmentRun:
@@ -210,8 +205,13 @@ def rescore_path(*, year: int, region: Region, trigger: str = "approval") -> Ass
     if latest_run(year) is None:
         return run_year(year=year, trigger=trigger)
     run = start_run(year=year, trigger=trigger, path_region=region)
+    return _carry_out(run, lambda: _path(run, region))
+
+
+def _carry_out(run: AssessmentRun, work: Callable[[], None]) -> AssessmentRun:
+    """Do a started run's work; any failure (a killed worker included) marks it failed."""
     try:
-        _path(run, region)
+        work()
     except BaseException as error:
         _fail(run, error)
         raise
@@ -252,17 +252,19 @@ def _town_scopes(model: Model) -> list[Region]:
     return [r.scope for r in model.rulebooks if r.level == RegionLevel.TOWN]
 
 
-def _groups(year: int, model: Model, under: Region | None = None) -> tuple[pd.DataFrame, list]:
-    partials, weighted = queries.year_figures(year, under=under)
+def _groups(year: int, model: Model, **scope) -> tuple[pd.DataFrame, list]:
+    """Element figures of the year's approved values (``scope``: as queries.year_figures takes
+    it), and the raw SQL partials they came from (for the fingerprint)."""
+    partials, weighted = queries.year_figures(year, **scope)
     return group_figures(partials, weighted, model.rules, model.codes), [partials, weighted]
 
 
 def _town_groups(year: int, model: Model, scopes: list[Region]) -> tuple[pd.DataFrame, list]:
     frames, raw = [], []
     for scope in scopes:
-        partials, weighted = queries.year_figures(year, under=scope, per_region=True)
-        frames.append(group_figures(partials, weighted, model.rules, model.codes))
-        raw += [partials, weighted]
+        frame, partials = _groups(year, model, under=scope, per_region=True)
+        frames.append(frame)
+        raw += partials
     if not frames:
         return no_figures(), raw
     towns = pd.concat(frames, ignore_index=True)
@@ -675,14 +677,14 @@ def _path(run: AssessmentRun, region: Region) -> None:
     own = own[own["region"] == group.pk]
     # Climb: each ancestor from its children's published figures, with the changed child replaced.
     children_of = tree.groupby("parent")["region"].agg(list).to_dict()
+    # Every other region read has its published figures: read them all at once.
+    published = _published_elements(year, sorted(set(tree["region"]) - set(path_ids)), model.codes)
     current = own
     changed = {group.pk: own}
     own_entries_above = _own_entries(year, model, path_regions[:-1])
     for ancestor in reversed(path_regions[:-1]):
         child_ids = children_of.get(ancestor.pk, [])
-        siblings = _published_elements(
-            year, [c for c in child_ids if c not in changed], model.codes
-        )
+        siblings = published[published["region"].isin(child_ids)]
         children = pd.concat([siblings, current], ignore_index=True)
         children = children.assign(parent=ancestor.pk)
         own_entries = own_entries_above[own_entries_above["region"] == ancestor.pk]
@@ -700,10 +702,8 @@ def _path(run: AssessmentRun, region: Region) -> None:
     figures = pd.concat([figures, towns], ignore_index=True)
 
     affected_books = {b.pk for b in affected}
-    others = sorted(set(tree["region"]) - set(figures["region"]))
-    figures = pd.concat(
-        [figures, _published_elements(year, others, model.codes)], ignore_index=True
-    )
+    others = published[~published["region"].isin(set(figures["region"]))]
+    figures = pd.concat([figures, others], ignore_index=True)
 
     changed_regions = set(changed) | set(towns["region"])
     computed = _compute_path(run, model, figures, tree, raw + town_raw, affected_books,
@@ -723,8 +723,7 @@ def _path(run: AssessmentRun, region: Region) -> None:
 
 def _own_entries(year: int, model: Model, regions: list[Region]) -> pd.DataFrame:
     """The regions' own entered figures (elements of their own level), where they enter any."""
-    partials, weighted = queries.year_figures(year, under=regions, per_region=True, exact=True)
-    return group_figures(partials, weighted, model.rules, model.codes)
+    return _groups(year, model, under=regions, per_region=True, exact=True)[0]
 
 
 def _compute_path(run, model, figures, tree, raw, affected_books, changed) -> Computed:
