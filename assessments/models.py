@@ -856,10 +856,10 @@ class TargetWarning(models.Model):
         ``message`` (in the language of the run); a veto's recorded reason as it stands."""
         if self.target_id is None or None in (self.required, self.projected, self.gap):
             return self.message
-        from assessments.rollup import warning_message
+        from assessments.rollup import assessed_horizon, warning_message
 
         target = self.target
-        past = target.horizon_year is not None and target.horizon_year < self.year
+        horizon, passed_year = assessed_horizon(target.horizon_year, self.year)
         return warning_message(
             level=self.level,
             region_name=self.region.name,
@@ -869,8 +869,8 @@ class TargetWarning(models.Model):
             threshold=self.required,
             outcome=self.projected,
             gap=self.gap,
-            horizon=self.year if past or target.horizon_year is None else target.horizon_year,
-            document_year=target.horizon_year if past else None,
+            horizon=horizon,
+            document_year=passed_year,
             year=self.year,
             departments=self.departments,
         )

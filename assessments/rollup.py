@@ -170,6 +170,14 @@ def _gap(value: float, comparator: str, threshold: float) -> float:
 SYMBOLS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}
 
 
+def assessed_horizon(horizon_year: int | None, year: int) -> tuple[int, int | None]:
+    """The year a target is judged against, and the document's own target year when that has
+    passed (else None): a horizon already behind us stands as a level to hold in ``year``."""
+    if horizon_year is not None and horizon_year < year:
+        return year, horizon_year
+    return (year if horizon_year is None else horizon_year), None
+
+
 def warning_message(*, level: str, region_name: str, label: str, unit: str, comparator: str,
                     threshold: float, outcome: float, gap: float, horizon: int,
                     document_year: int | None, year: int, departments: str) -> str:  # fmt: skip
@@ -210,9 +218,7 @@ def check_target(check: TargetCheck, actual: float | None, projected: float | No
     """A yellow or red warning for one target, or None when it is on track (or cannot be judged)."""
     if check.threshold is None or actual is None or np.isnan(actual):
         return None
-    past = check.horizon_year is not None and check.horizon_year < year
-    # A horizon already behind us: the target stands as a level to hold in the current year.
-    horizon = year if past or check.horizon_year is None else check.horizon_year
+    horizon, passed_year = assessed_horizon(check.horizon_year, year)
     value = actual + (check.earlier_total if check.cumulative else 0.0)
     quarters = max(quarters, 1)
     done = quarters >= 4
@@ -241,7 +247,7 @@ def check_target(check: TargetCheck, actual: float | None, projected: float | No
         outcome=outcome,
         gap=gap,
         horizon=horizon,
-        document_year=check.horizon_year if past else None,
+        document_year=passed_year,
         year=year,
         departments=check.departments,
     )
