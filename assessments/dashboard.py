@@ -508,12 +508,6 @@ class TargetTable:
         return self.count(GREEN)
 
 
-def target_table(*, user, region: Region, year: int, params=None) -> TargetTable:
-    """The targets of the page, filtered and sorted by the GET parameters (a FilterSet)."""
-    filterset = target_filter(user=user, region=region, year=year, params=params)
-    return TargetTable(filterset=filterset, rows=table_rows(filterset, year=year))
-
-
 def table_rows(filterset: TargetFilter, *, year: int) -> list[TargetRow]:
     """The rows a target filter selects, with their live status."""
     return _rows(list(filterset.qs.prefetch_related("responsible_departments")), year=year)

@@ -51,11 +51,8 @@ def region_dashboard(request, code: str | None = None):
     user = request.user
     year, years = _year(request)
     reads = dashboard_cache.Reads(user=user, region=region, year=year, params=request.GET)
-    # Built only when something reads it (rows or the filter form not in the cache).
-    filterset = SimpleLazyObject(
-        lambda: dashboard.target_filter(user=user, region=region, year=year, params=request.GET)
-    )
-    rows = reads.get("rows", lambda: dashboard.table_rows(filterset, year=year), by_params=True)
+    filterset = _target_filter(request, region, year)
+    rows = _target_rows(reads, filterset, year)
     table = dashboard.TargetTable(filterset=filterset, rows=rows)
     rankings = reads.get("rankings", lambda: dashboard.rankings(region=region, year=year))
     graded = {r.region_id: r for ranking in rankings for r in ranking.results}
@@ -71,11 +68,7 @@ def region_dashboard(request, code: str | None = None):
         "table": table,
         "filter": table.filterset,
         "shows_local": any(row.target.region_id != region.pk for row in table.rows),
-        "trends": reads.get(
-            "trends",
-            lambda: dashboard.trends(region=region, year=year, rows=rows),
-            by_params=True,
-        ),
+        "trends": _trends(reads, region, year, rows),
         "rankings": rankings,
         "distributions": [
             {
@@ -107,10 +100,8 @@ def targets_data(request, code: str):
     region, year, reads = _data_request(request, code)
 
     def build():
-        table = dashboard.target_table(
-            user=request.user, region=region, year=year, params=request.GET
-        )
-        return _payload(region, year, targets=[dashboard.row_json(row) for row in table.rows])
+        rows = _target_rows(reads, _target_filter(request, region, year), year)
+        return _payload(region, year, targets=[dashboard.row_json(row) for row in rows])
 
     return JsonResponse(reads.get("targets.json", build, by_params=True))
 
@@ -121,14 +112,31 @@ def trends_data(request, code: str):
     region, year, reads = _data_request(request, code)
 
     def build():
-        table = dashboard.target_table(
-            user=request.user, region=region, year=year, params=request.GET
-        )
-        return _payload(
-            region, year, series=dashboard.trends(region=region, year=year, rows=table.rows)
-        )
+        rows = _target_rows(reads, _target_filter(request, region, year), year)
+        return _payload(region, year, series=_trends(reads, region, year, rows))
 
     return JsonResponse(reads.get("trends.json", build, by_params=True))
+
+
+def _target_filter(request, region, year: int):
+    """The page's target filter, built only when something reads it (the rows or the filter
+    form, when they are not in the cache)."""
+    return SimpleLazyObject(
+        lambda: dashboard.target_filter(
+            user=request.user, region=region, year=year, params=request.GET
+        )
+    )
+
+
+def _target_rows(reads, filterset, year: int):
+    """The target rows, shared by the page and its endpoints through the cache."""
+    return reads.get("rows", lambda: dashboard.table_rows(filterset, year=year), by_params=True)
+
+
+def _trends(reads, region, year: int, rows):
+    return reads.get(
+        "trends", lambda: dashboard.trends(region=region, year=year, rows=rows), by_params=True
+    )
 
 
 @_json_login_required
