@@ -49,6 +49,16 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
+def restore_reference(django_db_blocker):
+    """A transactional test ends by emptying every table: put the reference data back."""
+    yield
+    from assessments.reference import load_all_reference
+
+    with django_db_blocker.unblock():
+        load_all_reference(fixtures_dir=FIXTURES)
+
+
+@pytest.fixture
 def make_user(db):
     """Create a user acting for a region (by code) or a department ("code:short_name")."""
     counter = iter(range(1, 10_000))

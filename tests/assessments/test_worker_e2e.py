@@ -29,17 +29,6 @@ pytestmark = pytest.mark.skipif(
 
 
 @pytest.fixture
-def restore_reference(django_db_blocker):
-    """A transactional test ends by emptying every table: put the reference data back."""
-    yield
-    from assessments.reference import load_all_reference
-    from tests.conftest import FIXTURES
-
-    with django_db_blocker.unblock():
-        load_all_reference(fixtures_dir=FIXTURES)
-
-
-@pytest.fixture
 def worker(transactional_db):
     """A real worker process on a queue of its own, reading the test database."""
     queue = f"e2e-{uuid.uuid4().hex[:8]}"

@@ -63,17 +63,6 @@ def browser_problem() -> str | None:
 
 
 @pytest.fixture
-def restore_reference(django_db_blocker):
-    """A transactional test ends by emptying every table: put the reference data back."""
-    yield
-    from assessments.reference import load_all_reference
-    from tests.conftest import FIXTURES
-
-    with django_db_blocker.unblock():
-        load_all_reference(fixtures_dir=FIXTURES)
-
-
-@pytest.fixture
 def transactional_db(restore_reference, transactional_db):
     """pytest-django's transactional_db (live_server asks for it), set up after
     ``restore_reference`` so that it is torn down (flushed) before the reference data is reloaded.
