@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessments import excel_views, views
+from assessments.reporting import excel_views, views
 
 app_name = "assessments"
 urlpatterns = [

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from assessments import export_views, workspace_views
+from assessments.exports import views as export_views
+from assessments.workspace import views as workspace_views
 
 app_name = "workspace"
 urlpatterns = [

@@ -8,7 +8,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from assessments import api as reporting
+from assessments.reporting import api as reporting
 from portal import api as core
 from targets import api as policy
 

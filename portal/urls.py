@@ -14,7 +14,7 @@ urlpatterns = [
     path("documents/", include("targets.urls")),
     path("reporting/", include("assessments.urls")),
     path("workspace/", include("assessments.workspace_urls")),
-    path("dashboard/", include("assessments.dashboard_urls", namespace="dashboard")),
+    path("dashboard/", include("assessments.dashboard.urls", namespace="dashboard")),
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,6 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import Department, Region
+from targets import status
 
 
 class PolicyDocument(models.Model):
@@ -158,7 +159,7 @@ class Target(models.Model):
 
     def describe(self) -> str:
         """The requirement in words, e.g. "≥ 93%" or "> 全省平均水平"."""
-        symbol = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "=": "="}[self.comparator]
+        symbol = status.symbol(self.comparator)
         if self.value is None:
             return f"{symbol} {self.reference}"
         value = self.value.normalize()

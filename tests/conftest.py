@@ -42,7 +42,7 @@ def fresh_cache():
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    from assessments.reference import load_all_reference
+    from assessments.devdata.reference import load_all_reference
 
     with django_db_blocker.unblock():
         load_all_reference(fixtures_dir=FIXTURES)
@@ -52,7 +52,7 @@ def django_db_setup(django_db_setup, django_db_blocker):
 def restore_reference(django_db_blocker):
     """A transactional test ends by emptying every table: put the reference data back."""
     yield
-    from assessments.reference import load_all_reference
+    from assessments.devdata.reference import load_all_reference
 
     with django_db_blocker.unblock():
         load_all_reference(fixtures_dir=FIXTURES)

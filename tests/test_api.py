@@ -13,8 +13,8 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from assessments import selectors, services
 from assessments.models import AuditEntry, Period, Status, Submission
+from assessments.reporting import selectors, services
 from portal.models import Department, Region, Role
 from targets.models import PolicyDocument, Target
 

@@ -22,8 +22,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 
-from assessments import selectors, services
 from assessments.models import Period
+from assessments.reporting import selectors, services
 from portal.models import Region, Role
 from portal.wsgi import application
 from targets.models import PolicyDocument, Target

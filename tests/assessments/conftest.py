@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from assessments.models import Period
-from assessments.selectors import today
+from assessments.reporting.selectors import today
 from portal.models import Role
 
 JINAN, GUSHAN, XINDIAN, BAODI = "350111", "350111100", "350111101", "120115"

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from assessments.aggregation import (
+from assessments.scoring.aggregation import (
     AVERAGE,
     LAST,
     ElementRule,

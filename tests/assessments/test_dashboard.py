@@ -16,8 +16,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments import dashboard, runs, services
-from assessments.dashboard import (
+from assessments.dashboard import selectors as dashboard
+from assessments.dashboard.selectors import (
     ElementInfo,
     IndicatorInfo,
     Pace,
@@ -35,7 +35,9 @@ from assessments.models import (
     Submission,
     Value,
 )
-from assessments.selectors import today
+from assessments.reporting import services
+from assessments.reporting.selectors import today
+from assessments.scoring import runs
 from portal.models import Department, Region, RegionLevel, Role
 from targets.models import PolicyDocument, Target
 

@@ -19,9 +19,9 @@ from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from assessments import excel, selectors, services
 from assessments.models import Period, Status, Submission
-from assessments.validation import ElementSpec, RuleSpec, validate
+from assessments.reporting import excel, selectors, services
+from assessments.reporting.validation import ElementSpec, RuleSpec, validate
 from portal.models import Region, Role
 from targets.models import DocumentDraft
 

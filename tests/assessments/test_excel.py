@@ -12,9 +12,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
-from assessments import excel, selectors, services
 from assessments.models import AuditEntry, DataElement, Period, Submission, Value
-from assessments.services import (
+from assessments.reporting import excel, selectors, services
+from assessments.reporting.services import (
     COMMENT_COLUMN,
     ELEMENT_COLUMN,
     REGION_COLUMN,

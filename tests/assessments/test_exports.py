@@ -10,7 +10,6 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from assessments import runs
 from assessments.models import (
     AssessmentRun,
     DataElement,
@@ -26,8 +25,9 @@ from assessments.models import (
     TargetWarning,
     Value,
 )
-from assessments.workspace import Quarter
+from assessments.scoring import runs
 from portal.models import Region, Role
+from portal.periods import Quarter
 from targets.models import Target, Task
 
 pytestmark = pytest.mark.django_db

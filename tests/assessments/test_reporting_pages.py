@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from assessments import services
 from assessments.models import AuditEntry, Status, Submission
+from assessments.reporting import services
 from portal.models import Region
 
 from .conftest import GUSHAN, JINAN, TOWN_FIGURES

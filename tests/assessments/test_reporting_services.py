@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from assessments import services
 from assessments.models import AuditAction, AuditEntry, Status, Submission, WindowReopening
-from assessments.selectors import completeness, expected_regions, today
+from assessments.reporting import services
+from assessments.reporting.selectors import completeness, expected_regions, today
 from portal.models import Region
 
 from .conftest import GUSHAN, JINAN, TOWN_FIGURES

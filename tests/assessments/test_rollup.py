@@ -3,8 +3,8 @@
 import pandas as pd
 import pytest
 
-from assessments.aggregation import LAST, ElementRule
-from assessments.rollup import TargetCheck, check_target, project
+from assessments.scoring.aggregation import LAST, ElementRule
+from assessments.scoring.rollup import TargetCheck, check_target, project
 
 BASE = TargetCheck(
     target_id=1, region_id=7, region_name="晋安区", label="省级监督抽查合格率", unit="%",

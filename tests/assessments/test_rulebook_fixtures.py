@@ -3,7 +3,7 @@
 import pytest
 
 from assessments.models import Rulebook
-from assessments.scoring import check_total
+from assessments.scoring.methods import check_total
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,6 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from assessments import runs, services
 from assessments.models import (
     AssessmentRun,
     DataElement,
@@ -26,6 +25,8 @@ from assessments.models import (
     Value,
     VetoRule,
 )
+from assessments.reporting import services
+from assessments.scoring import runs
 from portal.models import Region, Role
 from targets.models import Target
 

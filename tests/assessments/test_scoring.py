@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from assessments.scoring import (
+from assessments.scoring.methods import (
     ItemSpec,
     RulebookSpec,
     check_total,

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from assessments import queries
 from assessments.models import DataElement, Period, Status, Submission, Value
+from assessments.scoring import sql as queries
 from portal.models import Region
 
 pytestmark = pytest.mark.skipif(

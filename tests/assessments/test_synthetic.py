@@ -14,7 +14,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 from django.utils import timezone
 
-from assessments import selectors, synthetic
+from assessments.devdata import synthetic
 from assessments.models import (
     AuditAction,
     AuditEntry,
@@ -28,7 +28,8 @@ from assessments.models import (
     Value,
     WindowReopening,
 )
-from assessments.validation import validate
+from assessments.reporting import selectors
+from assessments.reporting.validation import validate
 from portal.models import Region, Role, User
 
 TOWNS, ELEMENTS, YEAR = 60, 6, 2091
@@ -225,7 +226,7 @@ def test_real_regions_are_never_asked_for_synthetic_elements(generated):
 
 
 def test_reloading_the_reference_data_keeps_the_synthetic_rules(generated):
-    from assessments.reference import load_all_reference
+    from assessments.devdata.reference import load_all_reference
     from tests.conftest import FIXTURES
 
     before = ElementRule.objects.filter(left__code__startswith="syn_").count()

@@ -4,7 +4,13 @@ from decimal import Decimal as D
 
 import pytest
 
-from assessments.validation import ElementSpec, ParseError, RuleSpec, parse_number, validate
+from assessments.reporting.validation import (
+    ElementSpec,
+    ParseError,
+    RuleSpec,
+    parse_number,
+    validate,
+)
 
 SAMPLED = ElementSpec("sampled", "省级监督抽查批次", "批", "count")
 QUALIFIED = ElementSpec("qualified", "省级监督抽查合格批次", "批", "count")

@@ -15,8 +15,9 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from assessments import runs, services
 from assessments.models import RegionResult, Status
+from assessments.reporting import services
+from assessments.scoring import runs
 from portal.celery import app
 from portal.models import Role
 

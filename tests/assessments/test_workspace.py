@@ -10,7 +10,6 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from assessments import tasks, workspace
 from assessments.models import (
     AssessmentRun,
     EvidenceFile,
@@ -20,9 +19,15 @@ from assessments.models import (
     RunStatus,
     TargetWarning,
 )
-from assessments.workspace import Quarter, Upload
+from assessments.workspace import tasks
+from assessments.workspace import evidence, owed, reminders, selectors, services
+from assessments.workspace import page as workspace_page
+from assessments.workspace.services import Upload
+from portal import periods
 from portal.models import Role
+from portal.periods import Quarter
 from portal.uploads import ZipLimits
+from targets import status
 from targets.models import CampaignPhase, Duty, Target, Task
 
 # 省食品药品监管局 leads task （一） of the Fujian 2014 plan, which 省教育厅 and 省公安厅 support;
@@ -47,7 +52,7 @@ DOCX = zip_of({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:doc
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path, monkeypatch):
     settings.MEDIA_ROOT = tmp_path
-    monkeypatch.setattr(workspace, "today", lambda: TODAY)
+    monkeypatch.setattr(periods, "today", lambda: TODAY)
     return tmp_path
 
 
@@ -90,7 +95,7 @@ Q1 = Quarter(2090, 1)
 
 
 def report(user, task, text="已完成抽检200批次", quarter=Q1, files=()):
-    return workspace.post_update(user=user, kind="task", item=task, quarter=quarter, text=text,
+    return services.post_update(user=user, kind="task", item=task, quarter=quarter, text=text,
                                  files=files)  # fmt: skip
 
 
@@ -185,14 +190,14 @@ def test_the_lead_of_one_task_does_not_read_reports_on_a_task_it_only_supports(
 ):
     colleague = make_user(role=Role.DEPARTMENT, department="350000:省质监局")  # also on （六）
     report(colleague, task_six, text="质监局推进质量诚信")
-    assert not workspace.updates_for(user=people["lead"]).filter(task=task_six).exists()
+    assert not selectors.updates_for(user=people["lead"]).filter(task=task_six).exists()
 
 
 def test_an_office_sees_the_reports_of_its_tree_only(people, task_one):
     report(people["partner"], task_one)
-    assert workspace.updates_for(user=people["office"]).count() == 1
-    assert workspace.updates_for(user=people["other_office"]).count() == 0
-    assert workspace.updates_for(user=people["official"]).count() == 0
+    assert selectors.updates_for(user=people["office"]).count() == 1
+    assert selectors.updates_for(user=people["other_office"]).count() == 0
+    assert selectors.updates_for(user=people["official"]).count() == 0
 
 
 def test_items_of_a_document_no_longer_in_force_drop_out(client, people, task_one):
@@ -228,7 +233,7 @@ def test_my_duties_lists_led_and_supported_tasks_duties_and_targets(client, make
 def test_overdue_items_come_first_with_their_reason(client, people, task_one):
     Task.objects.filter(pk=task_one.pk).update(deadline=TODAY + timedelta(days=60))
     # Q4 2089 reported for every task but （一）: only （一） is overdue.
-    for item in workspace.workspace(department=people["lead"].department).items:
+    for item in workspace_page.workspace(department=people["lead"].department).items:
         if item.kind == "task" and item.obj != task_one:
             ProgressUpdate.objects.create(
                 department=people["lead"].department, task=item.obj, year=2089, quarter=4, text="x"
@@ -250,7 +255,7 @@ def test_a_passed_deadline_is_overdue_until_a_report_follows_it(people, task_one
     ProgressUpdate.objects.filter(task=task_one).update(created_at="2090-03-01T00:00:00Z")
 
     def lead_item():
-        board = workspace.workspace(department=people["lead"].department)
+        board = workspace_page.workspace(department=people["lead"].department)
         return next(i for i in board.led if i.obj == task_one)
 
     assert any("完成时限" in reason for reason in lead_item().overdue_reasons)
@@ -419,9 +424,9 @@ def test_a_failure_while_storing_removes_the_files_already_written(people, task_
 
 
 def test_only_a_department_involved_reports(people, task_six):
-    with pytest.raises(workspace.ProgressRefused):
+    with pytest.raises(evidence.ProgressRefused):
         report(people["partner"], task_six)
-    with pytest.raises(workspace.ProgressRefused):
+    with pytest.raises(evidence.ProgressRefused):
         report(people["office"], task_six)
 
 
@@ -433,7 +438,7 @@ def reminders_for(department) -> list[ProgressReminder]:
 
 
 def owed_by(department) -> int:
-    return sum(1 for d, _k, _i in workspace.owed_items([department.pk]) if d == department.pk)
+    return sum(1 for d, _k, _i in owed.owed_items([department.pk]) if d == department.pk)
 
 
 def test_reminders_are_sent_once_per_item_and_quarter_even_when_run_twice(people, mailoutbox):
@@ -453,7 +458,7 @@ def test_reminders_are_sent_once_per_item_and_quarter_even_when_run_twice(people
 def test_no_reminder_for_an_item_already_reported(people, task_one, mailoutbox):
     report(people["lead"], task_one, quarter=Quarter(2089, 4))
     report(people["lead"], task_one, quarter=Quarter(2090, 1))
-    workspace.send_due_reminders(on=TODAY)
+    reminders.send_due_reminders(on=TODAY)
     lead = people["lead"].department
     assert not ProgressReminder.objects.filter(department=lead, task=task_one).exists()
     assert ProgressReminder.objects.filter(department=lead).count() == 2 * (owed_by(lead) - 1)
@@ -462,7 +467,7 @@ def test_no_reminder_for_an_item_already_reported(people, task_one, mailoutbox):
 
 
 def test_an_overdue_item_is_reminded_and_a_far_due_date_is_not(people, mailoutbox):
-    workspace.send_due_reminders(on=date(2090, 5, 1))  # Q1 overdue; Q2 due 10 July: too far
+    reminders.send_due_reminders(on=date(2090, 5, 1))  # Q1 overdue; Q2 due 10 July: too far
     rows = reminders_for(people["lead"].department)
     assert {(r.year, r.quarter, r.overdue, r.due_on) for r in rows} == {
         (2090, 1, True, date(2090, 4, 10))
@@ -471,12 +476,12 @@ def test_an_overdue_item_is_reminded_and_a_far_due_date_is_not(people, mailoutbo
 
 
 def test_a_department_without_an_address_is_not_marked_reminded(people, mailoutbox):
-    outcome = workspace.send_due_reminders(on=TODAY)
+    outcome = reminders.send_due_reminders(on=TODAY)
     other = people["other_partner"].department  # its user has no e-mail address
     assert reminders_for(other) == [] and str(other) in outcome.without_address
     people["other_partner"].email = "gongan@example.gov.cn"
     people["other_partner"].save()
-    workspace.send_due_reminders(on=TODAY)
+    reminders.send_due_reminders(on=TODAY)
     assert len(reminders_for(other)) == 2 * owed_by(other)
 
 
@@ -484,7 +489,7 @@ def test_an_item_claimed_by_a_concurrent_run_is_left_out(people, task_one, mailo
     lead = people["lead"].department
     ProgressReminder.objects.create(department=lead, task=task_one, year=2090, quarter=1,
                                     due_on=date(2090, 4, 10), recipients="x")  # fmt: skip
-    real_pending = workspace._pending
+    real_pending = reminders._pending
 
     def stale_pending(quarter):  # the other run committed after this one read the table
         pending = real_pending(quarter)
@@ -492,8 +497,8 @@ def test_an_item_claimed_by_a_concurrent_run_is_left_out(people, task_one, mailo
             pending[lead.pk].append(task_one)
         return pending
 
-    monkeypatch.setattr(workspace, "_pending", stale_pending)
-    workspace.send_due_reminders(on=TODAY)
+    monkeypatch.setattr(reminders, "_pending", stale_pending)
+    reminders.send_due_reminders(on=TODAY)
     assert ProgressReminder.objects.filter(department=lead, task=task_one, quarter=1).count() == 1
     q1 = [m for m in mailoutbox if "lead@example.gov.cn" in m.to and "待报送" in m.subject]
     assert len(q1) == 1 and "加强食品农产品质量安全监管" not in q1[0].body
@@ -503,12 +508,12 @@ def test_a_failed_send_rolls_the_claims_back_for_the_next_run(people, monkeypatc
     def refuse(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("gone")
 
-    monkeypatch.setattr(workspace, "send_mail", refuse)
-    outcome = workspace.send_due_reminders(on=TODAY)
+    monkeypatch.setattr(reminders, "send_mail", refuse)
+    outcome = reminders.send_due_reminders(on=TODAY)
     assert outcome.failed and not ProgressReminder.objects.exists()
     monkeypatch.undo()
-    monkeypatch.setattr(workspace, "today", lambda: TODAY)
-    assert workspace.send_due_reminders(on=TODAY).emails == 4  # lead and partner, two quarters
+    monkeypatch.setattr(periods, "today", lambda: TODAY)
+    assert reminders.send_due_reminders(on=TODAY).emails == 4  # lead and partner, two quarters
     assert len(mail.outbox) == 4
 
 
@@ -543,9 +548,9 @@ def test_quarters_step_and_fall_due_after_they_end():
     ],
 )
 def test_the_open_quarter_and_the_quarters_reminded(on, open_, reminded):
-    assert workspace.open_quarter(on, 10) == open_
-    assert workspace.reminder_quarters(on, 10, 7) == reminded
-    assert workspace.allowed_quarters(on, 10) == (open_, open_.previous())
+    assert periods.open_quarter(on, 10) == open_
+    assert periods.reminder_quarters(on, 10, 7) == reminded
+    assert periods.allowed_quarters(on, 10) == (open_, open_.previous())
 
 
 @pytest.mark.parametrize(
@@ -564,7 +569,7 @@ def test_the_open_quarter_and_the_quarters_reminded(on, open_, reminded):
 def test_target_status(args, expected):
     base = {"warning": None, "actual": 94.0, "projected": 94.0, "threshold": 93.0,
             "comparator": ">=", "own": True, "complete": False}  # fmt: skip
-    assert workspace.target_status(**(base | args)) == expected
+    assert status.judge(**(base | args)) == expected
 
 
 @pytest.mark.parametrize(
@@ -578,13 +583,13 @@ def test_target_status(args, expected):
     ],
 )
 def test_display_names_lose_folders_and_control_characters(name, shown):
-    assert workspace.display_name(name) == shown
+    assert evidence.display_name(name) == shown
 
 
 def test_the_evidence_check_reads_the_content_not_the_name():
     limits = ZipLimits()
-    checked = workspace.check_evidence("a.JPEG", b"\xff\xd8\xff\xe0" + b"\0" * 10,
+    checked = evidence.check_evidence("a.JPEG", b"\xff\xd8\xff\xe0" + b"\0" * 10,
                                        max_bytes=1000, limits=limits)  # fmt: skip
     assert (checked.extension, checked.content_type) == (".jpg", "image/jpeg")
-    with pytest.raises(workspace.EvidenceRejected, match="与扩展名不符"):
-        workspace.check_evidence("a.png", b"\xff\xd8\xff\xe0", max_bytes=1000, limits=limits)
+    with pytest.raises(evidence.EvidenceRejected, match="与扩展名不符"):
+        evidence.check_evidence("a.png", b"\xff\xd8\xff\xe0", max_bytes=1000, limits=limits)

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from assessments import runs, services
 from assessments.models import RegionResult, Rulebook, RuleItem, Status, Submission
+from assessments.reporting import services
+from assessments.scoring import runs
 from portal.models import Region, Role
 from targets.models import Target
 from tests.assessments.conftest import TOWN_FIGURES

@@ -5,9 +5,10 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from assessments import workspace
 from assessments.models import Status
-from assessments.workspace import Upload
+from assessments.workspace import limits, services
+from assessments.workspace.services import Upload
+from portal import periods
 from portal.models import Role
 from targets.models import Task
 from tests.assessments.conftest import TOWN_FIGURES
@@ -26,10 +27,10 @@ def jinan_pages(open_period, make_user):
     submission = approved(GUSHAN, open_period, TOWN_FIGURES, status=Status.SUBMITTED)
     department = make_user(role=Role.DEPARTMENT, department=JINAN_DEPARTMENT, username="jz")
     task = Task.objects.get(document__key="jinan-2012", code="（四）")
-    due_days = workspace.setting("PROGRESS_DUE_DAYS")
-    quarter, _previous = workspace.allowed_quarters(workspace.today(), due_days)
+    due_days = limits.setting("PROGRESS_DUE_DAYS")
+    quarter, _previous = periods.allowed_quarters(periods.today(), due_days)
     photo = Upload(name="现场照片.png", data=PNG)
-    update = workspace.post_update(
+    update = services.post_update(
         user=department,
         kind="task",
         item=task,

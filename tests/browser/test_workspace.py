@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assessments import workspace
+from portal import periods
 from portal.models import Role
 from targets.models import Task
 
@@ -64,5 +64,5 @@ def test_a_department_reports_progress_with_evidence_and_downloads_it(page, shoo
     led = page.locator("h2:text-is('牵头任务') + table tbody tr")
     expect(led).to_have_count(1)
     expect(led).to_contain_text(task.title)
-    expect(led).to_contain_text(workspace.today().isoformat())
+    expect(led).to_contain_text(periods.today().isoformat())
     shoot("3-my-duties-after")

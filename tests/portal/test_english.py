@@ -289,7 +289,7 @@ def period(db):
     from datetime import timedelta
 
     from assessments.models import Period
-    from assessments.selectors import today
+    from assessments.reporting.selectors import today
 
     return Period.objects.create(
         year=2090,

@@ -39,8 +39,8 @@ from django.db import connection, transaction
 from django.db.utils import DatabaseError
 from django.utils import timezone
 
-from assessments import excel, selectors, services
 from assessments.models import DataElement, Period, Status, Submission, Value
+from assessments.reporting import excel, selectors, services
 from portal.models import Region, RegionLevel, Role, User
 
 GOAL_ROWS = 10_000
@@ -87,7 +87,7 @@ class Command(BaseCommand):
         if options["rows"] < 1:
             raise CommandError("--rows 必须大于 0")
         report = {}
-        logging.getLogger("assessments.excel").setLevel(logging.WARNING)
+        logging.getLogger("assessments.reporting.excel").setLevel(logging.WARNING)
         try:
             with transaction.atomic():
                 report = self._run(options)
@@ -109,7 +109,7 @@ class Command(BaseCommand):
     def _run(self, options) -> dict:
         rows_wanted, rng = options["rows"], random.Random(options["seed"])
         if not DataElement.objects.filter(is_active=True).exists():
-            from assessments.reference import load_all_reference
+            from assessments.devdata.reference import load_all_reference
 
             load_all_reference(fixtures_dir=Path(settings.BASE_DIR) / "fixtures")
         district, towns, elements = self._regions(rows_wanted)

@@ -22,8 +22,10 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
-from assessments import queries, runs, synthetic
+from assessments.devdata import synthetic
 from assessments.models import RegionFigure, Rulebook, RuleItem, Status, Value
+from assessments.scoring import runs
+from assessments.scoring import sql as queries
 from portal.models import RegionLevel
 
 BENCH_NAME = "合成考核细则"

@@ -9,7 +9,7 @@ Progress goes to stderr, the summary to stdout.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import synthetic
+from assessments.devdata import synthetic
 
 
 class Command(BaseCommand):

@@ -6,7 +6,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments.reference import load_all_reference
+from assessments.devdata.reference import load_all_reference
 from targets.services import ReferenceDataError
 
 

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessments import runs
 from assessments.models import RegionResult, TargetWarning
+from assessments.scoring import runs
 
 
 class Command(BaseCommand):

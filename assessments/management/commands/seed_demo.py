@@ -7,8 +7,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils import timezone
 
-from assessments import runs
-from assessments.demo import generate_demo_data
+from assessments.devdata.demo import generate_demo_data
+from assessments.scoring import runs
 from portal.services import ensure_demo_accounts, generate_password, upsert_regions
 from targets.services import read_yaml
 

@@ -1,0 +1,84 @@
+"""Pages of the reports for leaders: the list of exports, the rankings workbook and the printable
+quarterly briefing. Offices export their own region and below; anybody else gets a 404."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from assessments.exports import rankings as exports
+from assessments.reporting.excel import XLSX_CONTENT_TYPE, content_disposition
+from portal import periods
+from portal.models import Region, Role
+from portal.periods import Quarter
+from portal.scoping import can_export_for, is_unrestricted
+
+
+def _may_export(user) -> bool:
+    return is_unrestricted(user) or (user.role == Role.OFFICE and user.region_id is not None)
+
+
+def _recent_quarters(count: int = 8) -> list[Quarter]:
+    quarter = Quarter.of(periods.today())
+    quarters = []
+    for _step in range(count):
+        quarters.append(quarter)
+        quarter = quarter.previous()
+    return quarters
+
+
+@login_required
+@require_GET
+def index(request):
+    """Rulebooks with results to export, and the form that opens a briefing."""
+    if not _may_export(request.user):
+        raise Http404(_("您没有可导出的报表。"))
+    regions = list(exports.briefing_regions(user=request.user).order_by("path"))
+    return render(
+        request,
+        "exports/index.html",
+        {
+            "rulebooks": exports.rulebooks_for(user=request.user),
+            "regions": regions,
+            "quarters": _recent_quarters(),
+            "default_quarter": Quarter.of(periods.today()).previous(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def rankings(request, pk: int):
+    """The rulebook's rankings and scores as an .xlsx download."""
+    rulebook = exports.rulebook_for(user=request.user, pk=pk)
+    data = exports.rankings_workbook(rulebook=rulebook, user=request.user)
+    filename, fallback = exports.rankings_filename(rulebook)
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename, fallback)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@require_GET
+def briefing(request):
+    """The printable briefing of ``?region=<code>&quarter=<2026Q3>`` (defaults: the user's own
+    region, the last quarter that has ended)."""
+    user = request.user
+    if not _may_export(user):
+        raise Http404(_("您没有可导出的报表。"))
+    code = request.GET.get("region") or (user.region.code if user.region_id else "")
+    region = Region.objects.filter(code=code).first()
+    if region is None and is_unrestricted(user) and not code:
+        region = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    if region is None or not can_export_for(user, region):
+        raise Http404(_("区划不存在或不在您的权限范围内"))
+    if request.GET.get("quarter"):
+        quarter = Quarter.parse(request.GET["quarter"])
+        if quarter is None:
+            raise Http404(_("季度格式应为 2026Q1。"))
+    else:
+        quarter = Quarter.of(periods.today()).previous()
+    report = exports.briefing(user=user, region=region, quarter=quarter)
+    return render(request, "exports/briefing.html", {"report": report})

@@ -1,0 +1,163 @@
+"""Excel round-trip pages: download the quarter's template, upload it back.
+
+The work is in ``assessments.excel``; these views only turn its answers into pages. An upload
+larger than the limit is cut off while the request is read (an upload handler), so it is never
+written to disk or parsed.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
+from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django.views.decorators.http import require_GET, require_http_methods
+
+from assessments.models import Period
+from assessments.reporting import excel
+from assessments.reporting.services import Conflict, ImportRejected, ReportingError
+
+MAX_LISTED_WARNINGS = 20
+
+
+def _period(year: int, quarter: int) -> Period:
+    return get_object_or_404(Period, year=year, quarter=quarter)
+
+
+def _regions_or_404(user):
+    regions = excel.enterable_regions(user)
+    if not regions:
+        raise Http404(_("您没有需要填报数据的区划"))
+    return regions
+
+
+@login_required
+@require_GET
+def download_template(request, year: int, quarter: int):
+    """The quarter's .xlsx template for every region the user enters for."""
+    period = _period(year, quarter)
+    regions = _regions_or_404(request.user)
+    data = excel.build_template(user=request.user, period=period, regions=regions)
+    anchor = excel.entry_anchor(request.user)
+    filename = excel.template_filename(anchor, period)
+    fallback = f"template_{anchor.code if anchor else 'all'}_{period.year}Q{period.quarter}.xlsx"
+    response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = excel.content_disposition(filename, fallback)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class UploadLimit(FileUploadHandler):
+    """Stops reading an uploaded file as soon as it is larger than the limit: the rest of it is
+    skipped, never stored, and the view reports the refusal."""
+
+    def __init__(self, max_bytes: int, request=None):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.exceeded = False
+
+    def new_file(self, field_name, file_name, content_type, content_length, *args, **kwargs):
+        super().new_file(field_name, file_name, content_type, content_length, *args, **kwargs)
+        if content_length is not None and content_length > self.max_bytes:
+            self.exceeded = True
+            raise SkipFile
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.max_bytes:
+            self.exceeded = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+def _too_large(max_bytes: int) -> str:
+    return _("文件过大，上限为 %(limit)s MB；没有保存任何数据。") % {
+        "limit": f"{max_bytes / 1024 / 1024:g}"
+    }
+
+
+@csrf_exempt  # checked by csrf_protect below, after the upload limit is in place
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload_workbook(request, year: int, quarter: int):
+    """GET: the upload form; POST: import the file, all rows or none."""
+    max_bytes = excel.limit("MAX_UPLOAD_BYTES")
+    handler = UploadLimit(max_bytes, request)
+    try:
+        request.upload_handlers.insert(0, handler)
+    except AttributeError:  # the body has been read already; the size is checked afterwards
+        pass
+    return _upload(request, year, quarter, handler)
+
+
+@csrf_protect
+def _upload(request, year: int, quarter: int, handler: UploadLimit):
+    period = _period(year, quarter)
+    _regions_or_404(request.user)
+    context = {
+        "period": period,
+        "region": excel.entry_anchor(request.user),
+        "max_mb": f"{handler.max_bytes / 1024 / 1024:g}",
+        "sheet": excel.SHEET,
+        "error": "",
+        "problems": [],
+    }
+    if request.method != "POST":
+        return render(request, "assessments/excel_upload.html", context)
+
+    status = 400
+    upload = request.FILES.get("file")
+    if handler.exceeded or (upload is not None and upload.size > handler.max_bytes):
+        context["error"] = _too_large(handler.max_bytes)
+    elif upload is None:
+        context["error"] = _("请选择要上传的 Excel 文件（.xlsx）。")
+    else:
+        try:
+            result = excel.import_workbook(
+                user=request.user, period=period, data=upload.read(handler.max_bytes + 1)
+            )
+        except ImportRejected as rejected:
+            context["error"] = str(rejected)
+            context["problems"] = rejected.problems
+        except Conflict as error:
+            context["error"] = str(error)
+            status = 409
+        except ReportingError as error:  # WorkbookRefused and the other refusals
+            context["error"] = str(error)
+        else:
+            messages.success(
+                request,
+                _(
+                    "导入成功：共 %(rows)d 行，涉及 %(submissions)d 份填报，"
+                    "修改了 %(changed)d 个数值；数据已保存为草稿，请核对后提交审核。"
+                )
+                % {
+                    "rows": result.rows,
+                    "submissions": result.submissions,
+                    "changed": result.changed,
+                },
+            )
+            for warning in result.warnings[:MAX_LISTED_WARNINGS]:
+                messages.warning(
+                    request,
+                    _("%(warning)s（提交前请在“%(column)s”列写明原因）")
+                    % {"warning": warning, "column": excel.COMMENT_COLUMN},
+                )
+            if len(result.warnings) > MAX_LISTED_WARNINGS:
+                messages.warning(
+                    request,
+                    _("另有 %(count)d 条提示未列出，请在各区划的填报页面查看。")
+                    % {"count": len(result.warnings) - MAX_LISTED_WARNINGS},
+                )
+            return _see_other(reverse("assessments:excel_upload", args=[year, quarter]))
+    return render(request, "assessments/excel_upload.html", context, status=status)

@@ -1,0 +1,482 @@
+"""Pages for quarterly reporting: entry, review, the approval queue and completeness.
+
+Views only read through selectors and change state through services; they translate a
+service's refusal into a message on the page.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from itertools import groupby
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Q
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from assessments.models import (
+    AssessmentRun,
+    AuditEntry,
+    DataElement,
+    Indicator,
+    Period,
+    ReferenceValue,
+    Submission,
+    Value,
+)
+from assessments.reporting import selectors, services
+from assessments.reporting.validation import Issue, ParseError, parse_number, validate
+from assessments.scoring import runs as run_service
+from portal.models import Region, Role
+from portal.scoping import can_approve_for, can_enter_for, can_see_region, visible_regions
+
+
+def _period(year: int, quarter: int) -> Period:
+    return get_object_or_404(Period, year=year, quarter=quarter)
+
+
+def _visible_region(user, code: str) -> Region:
+    region = Region.objects.filter(code=code).first()
+    if region is None or not can_see_region(user, region):
+        raise Http404(_("区划不存在或不在您的权限范围内"))
+    return region
+
+
+@login_required
+def my_submissions(request):
+    """Where each user's reporting work is: the regions they enter for, this quarter first."""
+    user = request.user
+    period = selectors.current_period()
+    periods = list(Period.objects.order_by("-year", "-quarter")[:8])
+    rows = []
+    if user.role == Role.REGION_OFFICIAL and user.region_id:
+        regions = [user.region, *selectors.expected_regions(user.region)]
+        regions = [r for r in regions if selectors.elements_for_region(r)]
+        existing = {
+            (s.region_id, s.period_id): s
+            for s in Submission.objects.filter(
+                region__in=[r.pk for r in regions], period__in=[p.pk for p in periods]
+            )
+        }
+        for region in regions:
+            rows.append((region, [(p, existing.get((region.pk, p.pk))) for p in periods]))
+    recent = selectors.submissions_for(user=user).order_by("-updated_at")[:20]
+    return render(
+        request,
+        "assessments/my_submissions.html",
+        {"period": period, "periods": periods, "rows": rows, "recent": recent},
+    )
+
+
+@dataclass
+class Field:
+    """One line of the entry form."""
+
+    element: DataElement
+    value: str
+    comment: str
+    previous: Decimal | None
+    last_year: Decimal | None
+    issues: list[Issue]
+
+    @property
+    def has_error(self) -> bool:
+        return any(issue.is_error for issue in self.issues)
+
+
+def _fields(elements, raw, comments, previous, last_year, issues) -> list[tuple[str, list[Field]]]:
+    by_element: dict[str, list[Issue]] = {}
+    for issue in issues:
+        by_element.setdefault(issue.element, []).append(issue)
+    fields = [
+        Field(
+            element=e,
+            value=raw.get(e.code, ""),
+            comment=comments.get(e.code, ""),
+            previous=previous.get(e.code),
+            last_year=last_year.get(e.code),
+            issues=by_element.get(e.code, []),
+        )
+        for e in elements
+    ]
+    return [(group, list(items)) for group, items in groupby(fields, key=lambda f: f.element.group)]
+
+
+def _stored(submission: Submission | None) -> tuple[dict[str, str], dict[str, str]]:
+    if submission is None:
+        return {}, {}
+    values = selectors.values_of(submission)
+    return (
+        {code: f"{v.value.normalize():f}" for code, v in values.items()},
+        {code: v.comment for code, v in values.items()},
+    )
+
+
+@login_required
+def entry(request, region_code: str, year: int, quarter: int):
+    """The entry form of one region and quarter; read-only when the user may not edit it."""
+    region = _visible_region(request.user, region_code)
+    period = _period(year, quarter)
+    elements = selectors.elements_for_region(region)
+    if not elements:
+        raise Http404(_("该区划本级没有需要填报的数据项"))
+    submission = Submission.objects.filter(region=region, period=period).first()
+    may_enter = can_enter_for(request.user, region)
+    if submission is None and not may_enter:
+        raise Http404(_("该区划尚未填报本季度数据"))
+    if submission is not None and request.user.role == Role.DEPARTMENT:
+        visible = set(selectors.elements_for(user=request.user).values_list("code", flat=True))
+        elements = [e for e in elements if e.code in visible]
+
+    raw, comments = _stored(submission)
+    issues: list[Issue] = []
+    status = 200
+    if request.method == "POST":
+        if not may_enter:
+            raise PermissionDenied(_("只有填报人可以填报数据。"))
+        raw = {e.code: request.POST.get(f"v_{e.code}", "").strip() for e in elements}
+        comments = {e.code: request.POST.get(f"c_{e.code}", "").strip() for e in elements}
+        try:
+            version = int(request.POST.get("version", ""))
+        except ValueError:
+            version = -1
+        first_save = submission is None
+        try:
+            # A first save that is refused must not leave an empty draft behind.
+            with transaction.atomic():
+                if first_save:
+                    submission = services.open_submission(
+                        user=request.user, region=region, period=period
+                    )
+                    version = submission.version
+                result = services.save_figures(
+                    user=request.user,
+                    submission=submission,
+                    version=version,
+                    figures=raw,
+                    comments=comments,
+                )
+            if request.POST.get("action") == "submit":
+                services.submit(
+                    user=request.user, submission=submission, version=submission.version
+                )
+                messages.success(
+                    request,
+                    _("%(region)s%(period)s的数据已提交，等待审核。")
+                    % {"region": region.name, "period": selectors.period_name(period)},
+                )
+                return redirect("assessments:submission_detail", pk=submission.pk)
+            warnings = result.outcome.warnings
+            saved = _("草稿已保存（第 %(version)d 版）。") % {"version": submission.version}
+            if warnings:
+                saved += _("有 %(count)d 项数据提示异常，提交前请填写说明。") % {
+                    "count": len(warnings)
+                }
+            messages.success(request, saved)
+            return redirect(request.path)
+        except services.InvalidFigures as error:
+            issues = error.issues
+            messages.error(request, str(error))
+            status = 400
+        except services.Conflict as error:
+            messages.error(request, str(error))
+            status = 409
+        except services.ReportingError as error:
+            messages.error(request, str(error))
+            status = 400
+        if first_save and submission is not None and status != 200:
+            if not Submission.objects.filter(pk=submission.pk).exists():
+                submission = None
+        if submission is not None:
+            submission.refresh_from_db()
+    elif submission is not None:
+        # Show the soft warnings of stored figures straight away.
+        outcome = validate(
+            selectors.element_specs(elements),
+            raw,
+            selectors.rule_specs(elements),
+            selectors.history_for(region, period),
+        )
+        issues = outcome.issues
+
+    previous, last_year = selectors.comparison_values(region, period)
+    editable = may_enter and (submission is None or submission.is_editable)
+    window_open = selectors.window_open(period, region)
+    context = {
+        "region": region,
+        "period": period,
+        "submission": submission,
+        "groups": _fields(elements, raw, comments, previous, last_year, issues),
+        "editable": editable and (window_open or (submission and submission.status == "returned")),
+        "window_open": window_open,
+        "version": submission.version if submission else 0,
+        "conflict": status == 409,
+    }
+    return render(request, "assessments/entry.html", context, status=status)
+
+
+@login_required
+def submission_detail(request, pk: int):
+    """A submission's figures, status and audit trail; the office decides here."""
+    submission = selectors.submission_for(user=request.user, pk=pk)
+    visible = selectors.elements_for(user=request.user)
+    values = (
+        Value.objects.filter(submission=submission, element__in=visible)
+        .select_related("element")
+        .order_by("element__order")
+    )
+    audit = (
+        AuditEntry.objects.filter(submission=submission)
+        .filter(Q(element__isnull=True) | Q(element__in=visible))
+        .select_related("user", "element")
+        .order_by("-at", "-pk")
+    )
+    context = {
+        "submission": submission,
+        "values": values,
+        "audit": audit,
+        "may_decide": can_approve_for(request.user, submission.region),
+        "may_enter": can_enter_for(request.user, submission.region),
+        "pending_below": services.pending_below(submission)
+        if submission.status == "submitted"
+        else [],
+    }
+    return render(request, "assessments/submission_detail.html", context)
+
+
+@login_required
+@require_POST
+def decide(request, pk: int):
+    """Approve, return or unlock a submission (the office above it)."""
+    submission = selectors.submission_for(user=request.user, pk=pk)
+    action = request.POST.get("action")
+    reason = request.POST.get("reason", "")
+    try:
+        version = int(request.POST.get("version", submission.version))
+    except ValueError:
+        version = submission.version
+    try:
+        if action == "approve":
+            services.approve(user=request.user, submission=submission, version=version)
+            messages.success(
+                request,
+                _("已审核通过并锁定：%(submission)s")
+                % {"submission": selectors.submission_name(submission)},
+            )
+        elif action == "return":
+            services.return_to_official(
+                user=request.user, submission=submission, reason=reason, version=version
+            )
+            messages.success(
+                request,
+                _("已退回：%(submission)s") % {"submission": selectors.submission_name(submission)},
+            )
+        elif action == "unlock":
+            services.unlock(
+                user=request.user, submission=submission, reason=reason, version=version
+            )
+            messages.success(
+                request,
+                _("已解锁，退回填报人更正：%(submission)s")
+                % {"submission": selectors.submission_name(submission)},
+            )
+        else:
+            messages.error(request, _("未知的操作。"))
+    except services.ReportingError as error:
+        messages.error(request, str(error))
+    next_url = request.POST.get("next") or reverse(
+        "assessments:submission_detail", args=[submission.pk]
+    )
+    if not next_url.startswith("/"):
+        next_url = reverse("assessments:submission_detail", args=[submission.pk])
+    return redirect(next_url)
+
+
+@login_required
+def approval_queue(request):
+    """Submitted figures waiting for this office."""
+    queue = selectors.approval_queue(user=request.user)
+    rows = [(s, services.pending_below(s)) for s in queue[:200]]
+    return render(request, "assessments/approval_queue.html", {"rows": rows})
+
+
+@login_required
+def completeness_report(request):
+    """Expected, received, on time, late and missing, for a period and a region."""
+    periods = list(Period.objects.order_by("-year", "-quarter"))
+    if not periods:
+        raise Http404(_("尚未设置填报期"))
+    period = selectors.current_period() or periods[0]
+    if request.GET.get("period"):
+        year, _sep, quarter = request.GET["period"].partition("Q")
+        period = _period(int(year), int(quarter or 0))
+    anchor = request.user.acting_region
+    if request.GET.get("region"):
+        region = _visible_region(request.user, request.GET["region"])
+    elif anchor is not None:
+        region = anchor
+    else:
+        region = visible_regions(request.user).order_by("level", "path").first()
+        if region is None:
+            raise Http404(_("没有可查看的区划"))
+    report = selectors.completeness(user=request.user, region=region, period=period)
+    return render(
+        request,
+        "assessments/completeness.html",
+        {
+            "report": report,
+            "region": region,
+            "periods": periods,
+            "period": period,
+            "reopenable": {
+                row.region.code for row in report.rows if can_approve_for(request.user, row.region)
+            },
+        },
+    )
+
+
+@login_required
+@require_POST
+def reopen(request):
+    """The office reopens a closed quarter for a region, until a date, for a reason."""
+    period = _period(int(request.POST.get("year", 0)), int(request.POST.get("quarter", 0)))
+    region = _visible_region(request.user, request.POST.get("region", ""))
+    try:
+        until = date.fromisoformat(request.POST.get("until", ""))
+    except ValueError:
+        messages.error(request, _("请填写有效的延期截止日期（如 2026-04-30）。"))
+    else:
+        try:
+            services.reopen_window(
+                user=request.user,
+                period=period,
+                region=region,
+                until=until,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(
+                request,
+                _("已为%(region)s延期开放%(period)s填报，至 %(until)s。")
+                % {
+                    "region": region.name,
+                    "period": selectors.period_name(period),
+                    "until": f"{until:%Y-%m-%d}",
+                },
+            )
+        except (services.ReportingError, PermissionDenied) as error:
+            messages.error(request, str(error))
+    back = request.POST.get("back") or region.code
+    return redirect(f"{reverse('assessments:completeness')}?period={period.label}&region={back}")
+
+
+@login_required
+def reference_values(request):
+    """Reference figures of relative targets (全省平均水平), by year, with their source."""
+    anchor = request.user.acting_region
+    regions = list(anchor.ancestors()) if anchor else list(Region.objects.filter(level=1))
+    if request.method == "POST":
+        try:
+            region = next(r for r in regions if r.code == request.POST.get("region"))
+            indicator = Indicator.objects.get(code=request.POST.get("indicator"))
+            value = parse_number(request.POST.get("value"), indicator.unit)
+            if value is None:
+                raise services.ReportingError(_("请填写参照值。"))
+            services.record_reference_value(
+                user=request.user,
+                indicator=indicator,
+                region=region,
+                year=int(request.POST.get("year", "0")),
+                value=value,
+                source=request.POST.get("source", ""),
+            )
+            messages.success(
+                request,
+                _("已保存：%(region)s%(indicator)s参照值 %(value)s")
+                % {"region": region.name, "indicator": indicator.name, "value": value},
+            )
+            return redirect("assessments:reference_values")
+        except (StopIteration, Indicator.DoesNotExist, ValueError, ParseError) as error:
+            messages.error(
+                request,
+                _("输入无效：%(error)s") % {"error": error} if str(error) else _("输入无效。"),
+            )
+        except (services.ReportingError, PermissionDenied) as error:
+            messages.error(request, str(error))
+    references = (
+        ReferenceValue.objects.filter(region__in=regions)
+        .select_related("indicator", "region", "entered_by")
+        .order_by("-year", "indicator__code")
+    )
+    relative = Indicator.objects.filter(measures__reference_region__isnull=False).distinct()
+    return render(
+        request,
+        "assessments/reference_values.html",
+        {
+            "references": references,
+            "regions": regions,
+            "indicators": relative,
+            "may_record": request.user.role == Role.OFFICE or request.user.is_superuser,
+            "year": date.today().year,
+        },
+    )
+
+
+def _may_run(user) -> bool:
+    return user.is_superuser or user.role == Role.OFFICE
+
+
+@login_required
+def assessment_runs(request):
+    """The office starts the year's assessment and watches it; the last runs and their data."""
+    if not _may_run(request.user):
+        raise PermissionDenied(_("只有领导小组办公室可以启动考核计算。"))
+    year = int(request.GET.get("year") or request.POST.get("year") or date.today().year)
+    if request.method == "POST":
+        started = run_service.enqueue_year(year=year, user=request.user)
+        if started:
+            messages.success(request, _("已启动%(year)d年考核计算。") % {"year": year})
+        else:
+            messages.warning(
+                request, _("%(year)d年考核计算正在进行中，请等待其完成。") % {"year": year}
+            )
+        return redirect(f"{reverse('assessments:assessment_runs')}?year={year}")
+    recent = AssessmentRun.objects.filter(year=year).select_related("created_by", "path_region")[
+        :15
+    ]
+    return render(
+        request,
+        "assessments/assessment_runs.html",
+        {
+            "year": year,
+            "years": sorted({p.year for p in Period.objects.all()} | {year}, reverse=True),
+            "recent": recent,
+            "latest": run_service.latest_run(year),
+            "running": AssessmentRun.objects.filter(year=year, status="running").first(),
+        },
+    )
+
+
+@login_required
+def run_status(request, pk: int):
+    """Progress of one run, for the progress bar (JSON)."""
+    if not _may_run(request.user):
+        raise Http404
+    run = get_object_or_404(AssessmentRun, pk=pk)
+    return JsonResponse(
+        {
+            "id": run.pk,
+            "status": run.status,
+            "status_display": run.get_status_display(),
+            "progress": run.progress,
+            # Stored as the Chinese msgid (gettext_noop in runs.py): shown in the user's language.
+            "message": _(run.message) if run.message else "",
+            "error": _(run.error) if run.error else "",
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        }
+    )

@@ -1,0 +1,127 @@
+"""The check of an evidence file before it is stored (pure): type by content, size, archives."""
+
+import hashlib
+import io
+import unicodedata
+import zipfile
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from django.utils.translation import gettext as _
+
+from assessments.workspace.limits import (
+    setting,
+)
+from portal.uploads import UploadRejected, ZipLimits, check_zip
+
+
+class ProgressRefused(ValueError):
+    """A progress report refused; the message is for the user."""
+
+
+class EvidenceRejected(ProgressRefused):
+    """An evidence file refused before anything is stored."""
+
+
+@dataclass(frozen=True)
+class EvidenceType:
+    content_type: str
+    label: str
+
+
+WORD = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+EXCEL = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+EVIDENCE_TYPES = {
+    ".pdf": EvidenceType("application/pdf", "PDF"),
+    ".docx": EvidenceType(WORD, "Word"),
+    ".xlsx": EvidenceType(EXCEL, "Excel"),
+    ".jpg": EvidenceType("image/jpeg", "JPEG"),
+    ".jpeg": EvidenceType("image/jpeg", "JPEG"),
+    ".png": EvidenceType("image/png", "PNG"),
+}
+_MAGIC = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    WORD: (b"PK\x03\x04",),
+    EXCEL: (b"PK\x03\x04",),
+}
+# The part every genuine file of the kind holds (a renamed .xlsx is not a .docx).
+_OFFICE_PART = {WORD: "word/document.xml", EXCEL: "xl/workbook.xml"}
+
+
+@dataclass(frozen=True)
+class CheckedEvidence:
+    name: str
+    extension: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def display_name(name: str) -> str:
+    """The uploaded file's own name, reduced to something safe to show and to offer on download:
+    no folders, no control characters, at most 120 characters (the extension kept)."""
+    base = PurePath((name or "").replace("\\", "/")).name
+    base = "".join(c for c in base if unicodedata.category(c)[0] != "C").strip().strip(".")
+    if len(base) > 120:
+        suffix = PurePath(base).suffix[:10]
+        base = base[: 120 - len(suffix)] + suffix
+    return base or _("附件")
+
+
+def check_evidence(name: str, data: bytes, *, max_bytes: int, limits: ZipLimits) -> CheckedEvidence:
+    """Refuse a file of the wrong type (by its extension AND its content), too big, empty, a zip
+    bomb or an Office file with macros. The message names the file and says why, in Chinese."""
+    shown = display_name(name)
+    extension = PurePath(shown).suffix.lower()
+    kind = EVIDENCE_TYPES.get(extension)
+    if kind is None:
+        raise EvidenceRejected(
+            _("“%(name)s”的类型不受支持，只接受 %(types)s 文件。")
+            % {"name": shown, "types": "PDF、Word（.docx）、Excel（.xlsx）、JPG、PNG"}
+        )
+    if not data:
+        raise EvidenceRejected(_("“%(name)s”是空文件。") % {"name": shown})
+    if len(data) > max_bytes:
+        raise EvidenceRejected(
+            _("“%(name)s”过大（%(size).1f MB），单个文件上限为 %(limit)g MB。")
+            % {"name": shown, "size": len(data) / 1024 / 1024, "limit": max_bytes / 1024 / 1024}
+        )
+    if not data.startswith(_MAGIC[kind.content_type]):
+        raise EvidenceRejected(
+            _("“%(name)s”的内容不是 %(kind)s 文件，与扩展名不符，已拒绝。")
+            % {"name": shown, "kind": kind.label}
+        )
+    if kind.content_type in _OFFICE_PART:
+        _check_office(shown, data, kind, limits)
+    return CheckedEvidence(
+        name=shown,
+        extension=".jpg" if extension == ".jpeg" else extension,
+        content_type=kind.content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+
+
+def _check_office(shown: str, data: bytes, kind: EvidenceType, limits: ZipLimits) -> None:
+    try:
+        check_zip(data, kind.label, limits)
+    except UploadRejected as error:
+        raise EvidenceRejected(
+            _("“%(name)s”的压缩结构异常（解压后过大、压缩比异常或已损坏，疑似压缩炸弹），已拒绝。")
+            % {"name": shown}
+        ) from error
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        parts = set(archive.namelist())
+    if _OFFICE_PART[kind.content_type] not in parts or "[Content_Types].xml" not in parts:
+        raise EvidenceRejected(
+            _("“%(name)s”的内容不是 %(kind)s 文件，与扩展名不符，已拒绝。")
+            % {"name": shown, "kind": kind.label}
+        )
+    if any(part.lower().endswith("vbaproject.bin") for part in parts):
+        raise EvidenceRejected(_("“%(name)s”含有宏，已拒绝。") % {"name": shown})
+
+
+def evidence_limits() -> ZipLimits:
+    return ZipLimits(max_uncompressed=setting("EVIDENCE_MAX_UNCOMPRESSED_BYTES"))

@@ -1,0 +1,93 @@
+"""Writes of the workspace: a progress report with its evidence files, all or nothing."""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    EvidenceFile,
+    ProgressUpdate,
+)
+from assessments.workspace.evidence import ProgressRefused, check_evidence, evidence_limits
+from assessments.workspace.limits import setting
+from assessments.workspace.selectors import MAX_TEXT, may_report
+from portal import periods
+from portal.periods import Quarter, allowed_quarters
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file as the service sees it: the name the user gave and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def post_update(
+    *,
+    user,
+    kind: str,
+    item,
+    quarter: Quarter,
+    text: str,
+    files: Sequence[Upload] = (),
+    on: date | None = None,
+) -> ProgressUpdate:
+    """Record the user's department's progress report on an item it is involved in, with its
+    evidence files: everything is checked first, then the report and all its files are stored,
+    or nothing is (a file written before a failure is removed again)."""
+    on = on or periods.today()
+    if not may_report(user=user, kind=kind, item=item):
+        raise ProgressRefused(_("只有承担该项工作的部门可以报送进展。"))
+    text = (text or "").strip()
+    if not text:
+        raise ProgressRefused(_("请填写工作进展情况。"))
+    if len(text) > MAX_TEXT:
+        raise ProgressRefused(_("进展情况不能超过 %(max)d 字。") % {"max": MAX_TEXT})
+    if quarter not in allowed_quarters(on, setting("PROGRESS_DUE_DAYS")):
+        raise ProgressRefused(_("只能报送当前季度或上一季度的进展。"))
+    if len(files) > setting("EVIDENCE_MAX_FILES"):
+        raise ProgressRefused(
+            _("每次最多上传 %(max)d 个佐证材料。") % {"max": setting("EVIDENCE_MAX_FILES")}
+        )
+    max_bytes, limits = setting("EVIDENCE_MAX_BYTES"), evidence_limits()
+    checked = [
+        (check_evidence(f.name, f.data, max_bytes=max_bytes, limits=limits), f.data) for f in files
+    ]
+
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            update = ProgressUpdate.objects.create(
+                department=user.department,
+                year=quarter.year,
+                quarter=quarter.quarter,
+                text=text,
+                author=user,
+                **{kind: item},
+            )
+            for evidence, data in checked:
+                row = EvidenceFile(
+                    update=update,
+                    name=evidence.name,
+                    content_type=evidence.content_type,
+                    size=evidence.size,
+                    sha256=evidence.sha256,
+                )
+                # A generated name: the user's file name never reaches the file system.
+                row.file.save(
+                    f"{uuid.uuid4().hex}{evidence.extension}", ContentFile(data), save=False
+                )
+                stored.append(row.file.name)
+                row.save()
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    return update
