@@ -1,6 +1,10 @@
+"""Wiring: the pages under /reporting/ (namespace "assessments"): quarterly reporting, and the
+office's assessment runs, which sit beside it in the menu."""
+
 from django.urls import path
 
 from assessments.reporting import excel_views, views
+from assessments.scoring import views as run_views
 
 app_name = "assessments"
 urlpatterns = [
@@ -12,8 +16,8 @@ urlpatterns = [
     path("completeness/", views.completeness_report, name="completeness"),
     path("reopen/", views.reopen, name="reopen"),
     path("references/", views.reference_values, name="reference_values"),
-    path("assessment/", views.assessment_runs, name="assessment_runs"),
-    path("assessment/runs/<int:pk>/", views.run_status, name="run_status"),
+    path("assessment/", run_views.assessment_runs, name="assessment_runs"),
+    path("assessment/runs/<int:pk>/", run_views.run_status, name="run_status"),
     path(
         "excel/template/<int:year>/<int:quarter>/",
         excel_views.download_template,

@@ -55,7 +55,7 @@ from assessments.models import (
     TargetWarning,
 )
 from assessments.reporting import selectors
-from assessments.scoring import runs
+from assessments.scoring import lifecycle
 from assessments.scoring.sql import E, P, R, S, V
 from portal.models import Department, Region, Role
 from portal.scoping import (
@@ -843,7 +843,7 @@ class RunPanel:
 
 def run_panel(*, year: int) -> RunPanel:
     return RunPanel(
-        latest=runs.latest_run(year),
+        latest=lifecycle.latest_run(year),
         running=AssessmentRun.objects.filter(year=year, status=RunStatus.RUNNING).first(),
     )
 

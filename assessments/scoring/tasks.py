@@ -14,7 +14,7 @@ import logging
 from celery import shared_task
 from django.utils import timezone
 
-from assessments.scoring import runs
+from assessments.scoring import lifecycle, runs
 from portal.models import Region, User
 
 logger = logging.getLogger(__name__)
@@ -32,7 +32,7 @@ def run_assessment(self, year: int, trigger: str = "manual", user_id: int | None
     user = User.objects.filter(pk=user_id).first() if user_id else None
     try:
         return runs.run_year(year=year, trigger=trigger, user=user).pk
-    except runs.RunInProgress as error:
+    except lifecycle.RunInProgress as error:
         raise self.retry(exc=error, countdown=30) from error
 
 
@@ -50,7 +50,7 @@ def rescore_region(self, year: int, region_id: int) -> int | None:
         return None
     try:
         return runs.rescore_path(year=year, region=region).pk
-    except runs.RunInProgress as error:
+    except lifecycle.RunInProgress as error:
         raise self.retry(exc=error, countdown=5) from error
 
 
@@ -61,6 +61,6 @@ def nightly_assessment() -> int | None:
     """Celery beat, every night: the full run of the current year (skipped if one is running)."""
     try:
         return runs.run_year(year=timezone.localdate().year, trigger="nightly").pk
-    except runs.RunInProgress:
+    except lifecycle.RunInProgress:
         logger.info("nightly assessment skipped: a run of this year is in progress")
         return None

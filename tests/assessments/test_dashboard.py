@@ -37,7 +37,7 @@ from assessments.models import (
 )
 from assessments.reporting import services
 from assessments.reporting.selectors import today
-from assessments.scoring import runs
+from assessments.scoring import lifecycle, runs
 from portal.models import Department, Region, RegionLevel, Role
 from targets.models import PolicyDocument, Target
 
@@ -414,7 +414,7 @@ def test_reporting_warnings_and_the_run_are_one_click_away(client, office, data)
 
 
 def test_a_running_assessment_shows_its_progress_bar(client, office, data):
-    run = runs.start_run(year=YEAR, trigger="manual")
+    run = lifecycle.start_run(year=YEAR, trigger="manual")
     body = page(client, office).content.decode()
     assert reverse("assessments:run_status", args=[run.pk]) in body and "<progress" in body
 

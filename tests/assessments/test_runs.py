@@ -26,7 +26,7 @@ from assessments.models import (
     VetoRule,
 )
 from assessments.reporting import services
-from assessments.scoring import runs
+from assessments.scoring import lifecycle, publish, runs
 from portal.models import Region, Role
 from targets.models import Target
 
@@ -279,32 +279,32 @@ def test_a_run_that_dies_midway_leaves_the_previous_results(data, rulebook, monk
     before = snapshot()
     Value.objects.filter(submission__region__code=XINDIAN).update(value=1)  # new inputs
 
-    real_write = runs._write
+    real_write = publish.write
 
     def write_then_die(*args):
         real_write(*args)  # rows are written …
         raise RuntimeError("worker killed")  # … and the worker dies before the commit
 
-    monkeypatch.setattr(runs, "_write", write_then_die)
+    monkeypatch.setattr(publish, "write", write_then_die)
     with pytest.raises(RuntimeError):
         runs.run_year(year=YEAR)
     assert snapshot() == before
     failed = AssessmentRun.objects.latest("pk")
     assert failed.status == RunStatus.FAILED and "worker killed" in failed.error
-    assert runs.latest_run(YEAR).status == RunStatus.SUCCEEDED
+    assert lifecycle.latest_run(YEAR).status == RunStatus.SUCCEEDED
 
 
 def test_two_runs_of_a_year_never_overlap(data):
-    runs.start_run(year=YEAR, trigger="manual")
-    with pytest.raises(runs.RunInProgress):
+    lifecycle.start_run(year=YEAR, trigger="manual")
+    with pytest.raises(lifecycle.RunInProgress):
         runs.run_year(year=YEAR)
     runs.run_year(year=YEAR + 1)  # another year is independent
 
 
 def test_a_run_whose_worker_died_is_reaped(data):
-    stale = runs.start_run(year=YEAR, trigger="manual")
+    stale = lifecycle.start_run(year=YEAR, trigger="manual")
     AssessmentRun.objects.filter(pk=stale.pk).update(
-        heartbeat_at=timezone.now() - runs.STALE_AFTER - timedelta(minutes=1)
+        heartbeat_at=timezone.now() - lifecycle.STALE_AFTER - timedelta(minutes=1)
     )
     assert runs.run_year(year=YEAR).status == RunStatus.SUCCEEDED
     stale.refresh_from_db()
@@ -372,7 +372,7 @@ def test_the_office_button_runs_the_year_and_shows_progress(
 
 
 def test_a_second_click_while_running_starts_nothing(client, make_user, data):
-    runs.start_run(year=YEAR, trigger="nightly")
+    lifecycle.start_run(year=YEAR, trigger="nightly")
     client.force_login(make_user(role=Role.OFFICE, region=JINAN, username="runner"))
     response = client.post("/reporting/assessment/", {"year": YEAR}, follow=True)
     assert "正在进行中" in response.content.decode()

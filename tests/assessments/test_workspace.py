@@ -19,8 +19,7 @@ from assessments.models import (
     RunStatus,
     TargetWarning,
 )
-from assessments.workspace import tasks
-from assessments.workspace import evidence, owed, reminders, selectors, services
+from assessments.workspace import evidence, owed, reminders, selectors, services, tasks
 from assessments.workspace import page as workspace_page
 from assessments.workspace.services import Upload
 from portal import periods

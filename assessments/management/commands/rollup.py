@@ -3,7 +3,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from assessments.models import RegionResult, TargetWarning
-from assessments.scoring import runs
+from assessments.scoring import lifecycle, runs
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
 
         try:
             run = runs.run_year(year=year, trigger="command", on_progress=progress)
-        except runs.RunInProgress as error:
+        except lifecycle.RunInProgress as error:
             raise CommandError(str(error)) from error
         seconds = (run.finished_at - run.started_at).total_seconds()
         self.stdout.write(f"{year}年考核计算 #{run.pk} 完成，用时 {seconds:.2f} 秒")

@@ -1,0 +1,470 @@
+"""The yearly assessment: rulebooks, items and vetoes, incidents, runs and what they publish
+(results, figures, warnings), and the roll-up's stage."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from assessments.models.reporting import Indicator
+from portal.models import Region, RegionLevel
+from targets.models import Target
+
+
+def default_grade_bands() -> list[dict]:
+    """国办发〔2013〕47号: A ≥ 90, B 80–89, C 60–79, D ≤ 59; the last band is the veto grade."""
+    return [
+        {"grade": "A", "min": 90},
+        {"grade": "B", "min": 80},
+        {"grade": "C", "min": 60},
+        {"grade": "D", "min": 0},
+    ]
+
+
+class Rulebook(models.Model):
+    """考核评分细则 of one year: how an office scores the regions of one level below it."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    scope = models.ForeignKey(
+        Region,
+        verbose_name=_("考核单位所在区划"),
+        on_delete=models.PROTECT,
+        related_name="rulebooks",
+        help_text=_("由该区划的领导小组办公室考核其下级区划，如福州市考核各区县"),
+    )
+    level = models.PositiveSmallIntegerField(
+        _("被考核层级"), choices=RegionLevel.choices, help_text=_("考核哪一级区划")
+    )
+    name = models.CharField(_("名称"), max_length=128)
+    version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    total_points = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, default=100)
+    grade_bands = models.JSONField(
+        _("等次划分"),
+        default=default_grade_bands,
+        help_text=_('从高到低，如 [{"grade": "A", "min": 90}, …]；最后一档为一票否决时的等次'),
+    )
+    notes = models.TextField(_("说明"), blank=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("考核评分细则")
+        verbose_name_plural = _("考核评分细则")
+        ordering = ["-year", "scope__path", "level"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "scope", "level"], name="rulebook_unique_year_scope_level"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(year)s年 %(name)s") % {"year": self.year, "name": self.name}
+
+
+class Method(models.TextChoices):
+    MET = "met", _("达标得分（达到得满分，否则不得分）")
+    PROPORTIONAL = "proportional", _("按比例（分值 × 实际/目标，最高满分）")
+    DEDUCTION = "deduction", _("扣分（每低一个单位扣若干分，扣完为止）")
+    TIERED = "tiered", _("分档（按达到的档次得相应比例）")
+    RANK = "rank", _("排名（按同级排名或与最好者之比）")
+    RELATIVE = "relative", _("与参照值比较（如高于全省平均水平）")
+    BONUS = "bonus", _("加分（按数量加分，设上限）")
+
+
+class RuleItem(models.Model):
+    """An item of a rulebook (up to three levels); leaves carry the scoring method."""
+
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("评分细则"), on_delete=models.CASCADE, related_name="items"
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("上级项目"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    code = models.CharField(_("编号"), max_length=16, help_text=_("如 1、1.2、1.2.3"))
+    order = models.PositiveIntegerField(_("顺序"), default=0)
+    name = models.CharField(_("考核内容"), max_length=255)
+    points = models.DecimalField(_("分值"), max_digits=6, decimal_places=2)
+    method = models.CharField(_("评分方法"), max_length=16, choices=Method.choices, blank=True)
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("指标"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("对应目标"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rule_items",
+        help_text=_("目标的比较方式与目标值即为本项的达标要求"),
+    )
+    comparator = models.CharField(
+        _("比较方式"), max_length=2, blank=True, help_text=_("未关联目标时填写")
+    )
+    threshold = models.DecimalField(
+        _("达标值"), max_digits=14, decimal_places=4, null=True, blank=True
+    )
+    params = models.JSONField(
+        _("方法参数"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            '扣分：{"per": 1, "deduct": 2}；分档：{"tiers": [{"min": 95, "share": 1}, …]}；'
+            '排名：{"table": [60, 57, 54]} 或 {"mode": "best"}；加分：{"per_unit": 1}'
+        ),
+    )
+    evidence = models.CharField(_("评分依据"), max_length=255, blank=True)
+    lead_department = models.ForeignKey(
+        "portal.Department",
+        verbose_name=_("牵头考核部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("评分项目")
+        verbose_name_plural = _("评分项目")
+        ordering = ["rulebook", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "code"], name="rule_item_unique_code")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}（{self.points}分）"
+
+
+class Severity(models.IntegerChoices):
+    GENERAL = 1, _("一般")
+    LARGER = 2, _("较大")
+    MAJOR = 3, _("重大")
+    GRAVE = 4, _("特别重大")
+
+
+class VetoRule(models.Model):
+    """一票否决: an incident of at least this severity in the year forces the lowest grade."""
+
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("评分细则"), on_delete=models.CASCADE, related_name="vetoes"
+    )
+    min_severity = models.PositiveSmallIntegerField(_("最低等级"), choices=Severity.choices)
+    description = models.CharField(_("说明"), max_length=255)
+
+    class Meta:
+        verbose_name = _("一票否决规则")
+        verbose_name_plural = _("一票否决规则")
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class QualityIncident(models.Model):
+    """A recorded quality-safety incident in a region (grounds for a veto)."""
+
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="incidents"
+    )
+    occurred_on = models.DateField(_("发生日期"))
+    severity = models.PositiveSmallIntegerField(_("等级"), choices=Severity.choices)
+    description = models.CharField(_("事件"), max_length=255)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("质量安全事件")
+        verbose_name_plural = _("质量安全事件")
+        ordering = ["-occurred_on"]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.occurred_on:%Y-%m-%d} {self.description}"
+
+
+class RunStatus(models.TextChoices):
+    RUNNING = "running", _("运行中")
+    SUCCEEDED = "succeeded", _("已完成")
+    FAILED = "failed", _("失败")
+
+
+class AssessmentRun(models.Model):
+    """One roll-up of a year's approved data into scores; readers see only published runs."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING
+    )
+    trigger = models.CharField(
+        _("触发方式"), max_length=16, help_text=_("nightly / manual / approval / command")
+    )
+    path_region = models.ForeignKey(
+        Region,
+        verbose_name=_("增量重算的区划"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("只重算该区划及其上级路径；为空则全量"),
+    )
+    rulebook_versions = models.JSONField(_("评分细则版本"), default=dict)
+    progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
+    message = models.CharField(_("当前步骤"), max_length=255, blank=True)
+    fingerprint = models.CharField(_("输入指纹"), max_length=64, blank=True)
+    summary = models.JSONField(_("结果摘要"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    heartbeat_at = models.DateTimeField(_("最近心跳"), null=True, blank=True)
+    # Indexed: the latest completion is part of the dashboard cache's version, read per request
+    # (a run is recorded for every approval, so the table grows with the year's approvals).
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("考核计算")
+        verbose_name_plural = _("考核计算")
+        ordering = ["-started_at"]
+        constraints = [
+            # Two runs of the same year never overlap: the database refuses a second one.
+            models.UniqueConstraint(
+                fields=["year"],
+                condition=Q(status="running"),
+                name="run_one_running_per_year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return gettext("%(year)s年考核计算 #%(pk)s（%(status)s）") % {
+            "year": self.year,
+            "pk": self.pk,
+            "status": self.get_status_display(),
+        }
+
+
+class RegionResult(models.Model):
+    """A region's score under a rulebook, as published by the run that wrote it.
+
+    A run computes in memory and replaces the previous rows in one transaction, so readers
+    see either the previous complete run or the new one, never a mixture."""
+
+    run = models.ForeignKey(
+        AssessmentRun, verbose_name=_("计算"), on_delete=models.CASCADE, related_name="results"
+    )
+    rulebook = models.ForeignKey(
+        Rulebook, verbose_name=_("评分细则"), on_delete=models.CASCADE, related_name="results"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.CASCADE, related_name="results"
+    )
+    total = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
+    grade = models.CharField(_("等次"), max_length=8)
+    rank = models.PositiveIntegerField(_("排名"))
+    peers = models.PositiveIntegerField(_("同级参评数"))
+    vetoed = models.BooleanField(_("一票否决"), default=False)
+    veto_reason = models.CharField(_("否决原因"), max_length=255, blank=True)
+    items = models.JSONField(_("分项得分"), default=dict)
+
+    class Meta:
+        verbose_name = _("考核结果")
+        verbose_name_plural = _("考核结果")
+        ordering = ["rulebook", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["rulebook", "region"], name="result_one_per_region")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.total}（{self.grade}）"
+
+
+class RegionFigure(models.Model):
+    """A region's yearly indicator value (and its projection), written by a run. A run rewrites
+    only the figures that changed, so ``run`` is the run that last changed this one."""
+
+    run = models.ForeignKey(
+        AssessmentRun,
+        verbose_name=_("计算"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+        # Derived rows, replaced by each run: no per-row foreign-key checks at commit.
+        db_constraint=False,
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("区划"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+        db_constraint=False,
+    )
+    indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("指标"),
+        on_delete=models.CASCADE,
+        related_name="figures",
+        db_constraint=False,
+        db_index=False,
+    )
+    quarters = models.PositiveSmallIntegerField(_("已审核季度数"))
+    value = models.FloatField(_("本年累计值"))
+    projected = models.FloatField(_("年末预测值"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("指标年度值")
+        verbose_name_plural = _("指标年度值")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "region", "indicator"], name="figure_one_per_indicator"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year} {self.indicator}: {self.value}"
+
+
+class ElementFigure(models.Model):
+    """A region's yearly figures of every data element, aggregated from the regions below it:
+    one row per region, ``values`` mapping element id to figure.
+
+    Kept for every region above the entering level, so that re-scoring after one approval
+    recomputes only the path from that region up, reusing its siblings' figures."""
+
+    run = models.ForeignKey(
+        AssessmentRun,
+        verbose_name=_("计算"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        # Derived rows, rewritten whole by each run: no per-row foreign-key checks at commit.
+        db_constraint=False,
+        db_index=False,
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    region = models.ForeignKey(
+        Region,
+        verbose_name=_("区划"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+    )
+    quarters = models.PositiveSmallIntegerField(_("已审核季度数"))
+    values = models.JSONField(_("各数据项数值"), default=dict, help_text=_("{数据项 id: 数值}"))
+
+    class Meta:
+        verbose_name = _("数据项年度值")
+        verbose_name_plural = _("数据项年度值")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "region"], name="element_figures_one_per_region"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region} {self.year}（{len(self.values)} 项）"
+
+
+class RollupStage(models.Model):
+    """Scratch rows of a run: the approved submissions in scope with their group, quarter and
+    whether the quarter is their region's latest. Staged in a plain table (unlogged on
+    PostgreSQL) so that the one scan over the values can run in parallel workers."""
+
+    # No index: a run reads all of its own rows, which a plain scan of this small table does.
+    # The rows are never committed (rolled back after the scan, the space reclaimed by VACUUM).
+    key = models.BigIntegerField(_("批次"))
+    submission_id = models.BigIntegerField(_("填报"))
+    grp = models.BigIntegerField(_("汇总组"))
+    quarter = models.PositiveSmallIntegerField(_("季度"))
+    is_last = models.PositiveSmallIntegerField(_("是否最新季度"))
+
+    class Meta:
+        verbose_name = _("汇总暂存")
+        verbose_name_plural = _("汇总暂存")
+
+    def __str__(self) -> str:
+        return f"{self.key}:{self.submission_id}"
+
+
+class WarningLevel(models.TextChoices):
+    YELLOW = "yellow", _("黄牌")
+    RED = "red", _("红牌")
+
+
+class TargetWarning(models.Model):
+    """黄牌/红牌: a target projected to be missed (yellow) or missed, or a veto event (red)."""
+
+    run = models.ForeignKey(
+        AssessmentRun, verbose_name=_("计算"), on_delete=models.CASCADE, related_name="warnings"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.CASCADE, related_name="warnings"
+    )
+    target = models.ForeignKey(
+        Target,
+        verbose_name=_("目标"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="warnings",
+    )
+    level = models.CharField(_("级别"), max_length=8, choices=WarningLevel.choices)
+    actual = models.FloatField(_("当前值"), null=True, blank=True)
+    projected = models.FloatField(_("预测值"), null=True, blank=True)
+    required = models.FloatField(_("目标值"), null=True, blank=True)
+    gap = models.FloatField(_("差距"), null=True, blank=True)
+    message = models.CharField(_("说明"), max_length=500)
+    departments = models.CharField(_("责任部门"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("预警")
+        verbose_name_plural = _("预警")
+        ordering = ["-level", "region__path"]
+        indexes = [models.Index(fields=["year", "level"])]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def text(self) -> str:
+        """The warning in the active language, composed from its figures as the run composed
+        ``message`` (in the language of the run); a veto's recorded reason as it stands."""
+        if self.target_id is None or None in (self.required, self.projected, self.gap):
+            return self.message
+        from targets.status import assessed_horizon, warning_message
+
+        target = self.target
+        horizon, passed_year = assessed_horizon(target.horizon_year, self.year)
+        return warning_message(
+            level=self.level,
+            region_name=self.region.name,
+            label=target.indicator,
+            unit=target.unit,
+            comparator=target.comparator,
+            threshold=self.required,
+            outcome=self.projected,
+            gap=self.gap,
+            horizon=horizon,
+            document_year=passed_year,
+            year=self.year,
+            departments=self.departments,
+        )

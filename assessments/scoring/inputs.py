@@ -1,0 +1,74 @@
+"""What a run reads once before it computes: element and indicator rules, the year's rulebooks,
+reference values and recorded incidents."""
+
+from dataclasses import dataclass, field
+
+from assessments.models import (
+    DataElement,
+    Indicator,
+    QualityIncident,
+    ReferenceValue,
+    Rulebook,
+)
+from assessments.scoring.aggregation import ElementRule, IndicatorRule
+
+
+@dataclass
+class RunInputs:
+    """What a run reads once: element and indicator rules, rulebooks, and the year's
+    reference values and recorded incidents (for scoring, warnings and the fingerprint)."""
+
+    rules: dict[str, ElementRule]
+    codes: dict[int, str]
+    element_ids: dict[str, int]
+    indicator_rules: list[IndicatorRule]
+    indicator_ids: dict[str, int]
+    rulebooks: list[Rulebook]
+    versions: dict[str, int] = field(default_factory=dict)
+    references: list[ReferenceValue] = field(default_factory=list)
+    incidents: list[QualityIncident] = field(default_factory=list)
+
+
+def load_inputs(year: int, scopes: list[int] | None = None) -> RunInputs:
+    """Element and indicator rules, and the year's rulebooks (those scoped to ``scopes`` only,
+    for a path re-score)."""
+    elements = list(DataElement.objects.select_related("weight"))
+    rules = {
+        e.code: ElementRule(
+            e.code, e.time_aggregation, e.region_aggregation, e.weight.code if e.weight else None
+        )
+        for e in elements
+    }
+    indicators = list(Indicator.objects.select_related("numerator", "denominator"))
+    indicator_rules = [
+        IndicatorRule(
+            i.code,
+            i.numerator.code,
+            i.denominator.code if i.denominator else None,
+            float(i.scale),
+        )
+        for i in indicators
+    ]
+    books = Rulebook.objects.filter(year=year)
+    if scopes is not None:
+        books = books.filter(scope__in=scopes)
+    rulebooks = list(
+        books.select_related("scope")
+        .prefetch_related("items__indicator", "items__target__measure__reference_region", "vetoes")
+        .order_by("pk")
+    )
+    return RunInputs(
+        rules=rules,
+        codes={e.pk: e.code for e in elements},
+        element_ids={e.code: e.pk for e in elements},
+        indicator_rules=indicator_rules,
+        indicator_ids={i.code: i.pk for i in indicators},
+        rulebooks=rulebooks,
+        versions={str(r.pk): r.version for r in rulebooks},
+        references=list(ReferenceValue.objects.filter(year=year).order_by("pk")),
+        incidents=list(
+            QualityIncident.objects.filter(occurred_on__year=year)
+            .select_related("region")
+            .order_by("pk")
+        ),
+    )

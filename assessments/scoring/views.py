@@ -1,0 +1,74 @@
+"""The office's assessment page: start the year's run and watch its progress."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from assessments.models import (
+    AssessmentRun,
+    Period,
+)
+from assessments.scoring import lifecycle
+from assessments.scoring import services as run_services
+from portal.models import Role
+
+
+def _may_run(user) -> bool:
+    return user.is_superuser or user.role == Role.OFFICE
+
+
+@login_required
+def assessment_runs(request):
+    """The office starts the year's assessment and watches it; the last runs and their data."""
+    if not _may_run(request.user):
+        raise PermissionDenied(_("只有领导小组办公室可以启动考核计算。"))
+    year = int(request.GET.get("year") or request.POST.get("year") or date.today().year)
+    if request.method == "POST":
+        started = run_services.enqueue_year(year=year, user=request.user)
+        if started:
+            messages.success(request, _("已启动%(year)d年考核计算。") % {"year": year})
+        else:
+            messages.warning(
+                request, _("%(year)d年考核计算正在进行中，请等待其完成。") % {"year": year}
+            )
+        return redirect(f"{reverse('assessments:assessment_runs')}?year={year}")
+    recent = AssessmentRun.objects.filter(year=year).select_related("created_by", "path_region")[
+        :15
+    ]
+    return render(
+        request,
+        "assessments/assessment_runs.html",
+        {
+            "year": year,
+            "years": sorted({p.year for p in Period.objects.all()} | {year}, reverse=True),
+            "recent": recent,
+            "latest": lifecycle.latest_run(year),
+            "running": AssessmentRun.objects.filter(year=year, status="running").first(),
+        },
+    )
+
+
+@login_required
+def run_status(request, pk: int):
+    """Progress of one run, for the progress bar (JSON)."""
+    if not _may_run(request.user):
+        raise Http404
+    run = get_object_or_404(AssessmentRun, pk=pk)
+    return JsonResponse(
+        {
+            "id": run.pk,
+            "status": run.status,
+            "status_display": run.get_status_display(),
+            "progress": run.progress,
+            # Stored as the Chinese msgid (gettext_noop in lifecycle.py): shown in the user's language.
+            "message": _(run.message) if run.message else "",
+            "error": _(run.error) if run.error else "",
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        }
+    )
