@@ -7,7 +7,7 @@ ORM, no I/O. ``meets`` works on plain numbers, numpy arrays and pandas Series al
 """
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import pgettext_lazy
 
 # The tolerance of every comparison: figures are stored to four decimals and summed in floats.
 TOLERANCE = 1e-9
@@ -56,10 +56,10 @@ LEVEL_KINDS = frozenset({"rate", "relative", "all"})
 
 GREEN, AMBER, RED, UNKNOWN = "green", "amber", "red", "unknown"
 LABELS = {
-    GREEN: gettext_lazy("正常"),
-    AMBER: gettext_lazy("预警"),
-    RED: gettext_lazy("未达标"),
-    UNKNOWN: gettext_lazy("无法判断"),
+    GREEN: pgettext_lazy("target status", "正常"),
+    AMBER: pgettext_lazy("target status", "预警"),
+    RED: pgettext_lazy("target status", "未达标"),
+    UNKNOWN: pgettext_lazy("target status", "无法判断"),
 }
 CHOICES = [(key, LABELS[key]) for key in (RED, AMBER, GREEN, UNKNOWN)]
 # Worst first: the order of a table sorted by status.
@@ -70,6 +70,15 @@ WARNING_STATUS = {"red": RED, "yellow": AMBER}
 
 def label(status: str) -> str:
     return str(LABELS[status])
+
+
+def legend() -> str:
+    """What each status means, in words (the legend under every status table)."""
+    return _(
+        "%(red)s：目标年度已结束仍未达到；%(amber)s：按目前进度预计达不到；"
+        "%(green)s：按目前进度可以达到；%(unknown)s：缺少数据或要求，无法判断。"
+        "状态取自最近一次发布的考核计算。"
+    ) % {key: LABELS[key] for key in (RED, AMBER, GREEN, UNKNOWN)}
 
 
 def judge(

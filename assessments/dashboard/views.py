@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
+from assessments.dashboard import access, panels, trends
 from assessments.dashboard import cache as dashboard_cache
-from assessments.dashboard import selectors as dashboard
+from assessments.dashboard import table as target_table
 from assessments.models import TargetWarning
 from portal.scoping import can_see_region
 
@@ -34,36 +35,36 @@ def _json_login_required(view):
 
 
 def _year(request) -> tuple[int, list[int]]:
-    years = dashboard.published_years()
-    year = dashboard.pick_year(request.GET.get("year"), years, timezone.localdate().year)
+    years = access.published_years()
+    year = access.pick_year(request.GET.get("year"), years, timezone.localdate().year)
     return year, years
 
 
 @login_required
 def region_dashboard(request, code: str | None = None):
     """The dashboard of one region: the user's own, or one below it."""
-    region = dashboard.dashboard_region(user=request.user, code=code)
+    region = access.dashboard_region(user=request.user, code=code)
     if region is None:
         return render(
             request,
             "dashboard/index.html",
-            {"regions": dashboard.top_regions(user=request.user)},
+            {"regions": access.top_regions(user=request.user)},
         )
     user = request.user
     year, years = _year(request)
     reads = dashboard_cache.Reads(user=user, region=region, year=year, params=request.GET)
     filterset = _target_filter(request, region, year)
     rows = _target_rows(reads, filterset, year)
-    table = dashboard.TargetTable(filterset=filterset, rows=rows)
-    rankings = reads.get("rankings", lambda: dashboard.rankings(region=region, year=year))
+    table = target_table.TargetTable(filterset=filterset, rows=rows)
+    rankings = reads.get("rankings", lambda: panels.rankings(region=region, year=year))
     graded = {r.region_id: r for ranking in rankings for r in ranking.results}
     children = [
         (child, graded.get(child.pk))
-        for child in reads.get("children", lambda: dashboard.children_of(region))
+        for child in reads.get("children", lambda: panels.children_of(region))
     ]
     context = {
         "region": region,
-        "crumbs": reads.get("crumbs", lambda: dashboard.breadcrumbs(user=user, region=region)),
+        "crumbs": reads.get("crumbs", lambda: access.breadcrumbs(user=user, region=region)),
         "year": year,
         "years": sorted({*years, year}, reverse=True),
         "table": table,
@@ -79,10 +80,10 @@ def region_dashboard(request, code: str | None = None):
             for r in rankings
         ],
         "children": children,
-        "reporting": reads.get("reporting", lambda: dashboard.reporting(user=user, region=region)),
-        "warnings": reads.get("warnings", lambda: dashboard.warnings(region=region, year=year)),
-        "run": dashboard.run_panel(year=year),
-        "names_limit": dashboard.NAMES_LIMIT,
+        "reporting": reads.get("reporting", lambda: panels.reporting(user=user, region=region)),
+        "warnings": reads.get("warnings", lambda: panels.warnings(region=region, year=year)),
+        "run": panels.run_panel(year=year),
+        "names_limit": panels.NAMES_LIMIT,
         # The rendered sections are cached under the same keys as the data they show.
         "cache_timeout": dashboard_cache.TIMEOUT,
         "fragments": {
@@ -102,7 +103,7 @@ def targets_data(request, code: str):
 
     def build():
         rows = _target_rows(reads, _target_filter(request, region, year), year)
-        return _payload(region, year, targets=[dashboard.row_json(row) for row in rows])
+        return _payload(region, year, targets=[target_table.row_json(row) for row in rows])
 
     return JsonResponse(reads.get("targets.json", build, by_params=True))
 
@@ -123,7 +124,7 @@ def _target_filter(request, region, year: int):
     """The page's target filter, built only when something reads it (the rows or the filter
     form, when they are not in the cache)."""
     return SimpleLazyObject(
-        lambda: dashboard.target_filter(
+        lambda: target_table.target_filter(
             user=request.user, region=region, year=year, params=request.GET
         )
     )
@@ -131,12 +132,12 @@ def _target_filter(request, region, year: int):
 
 def _target_rows(reads, filterset, year: int):
     """The target rows, shared by the page and its endpoints through the cache."""
-    return reads.get("rows", lambda: dashboard.table_rows(filterset, year=year), by_params=True)
+    return reads.get("rows", lambda: target_table.table_rows(filterset, year=year), by_params=True)
 
 
 def _trends(reads, region, year: int, rows):
     return reads.get(
-        "trends", lambda: dashboard.trends(region=region, year=year, rows=rows), by_params=True
+        "trends", lambda: trends.trends(region=region, year=year, rows=rows), by_params=True
     )
 
 
@@ -146,15 +147,15 @@ def ranking_data(request, code: str):
     region, year, reads = _data_request(request, code)
 
     def build():
-        rankings = dashboard.rankings(region=region, year=year)
-        return _payload(region, year, rankings=[dashboard.ranking_json(r) for r in rankings])
+        rankings = panels.rankings(region=region, year=year)
+        return _payload(region, year, rankings=[panels.ranking_json(r) for r in rankings])
 
     return JsonResponse(reads.get("ranking.json", build))
 
 
 def _data_request(request, code: str):
     """The region (404 outside the user's scope), the year, and the cached reads."""
-    region = dashboard.dashboard_region(user=request.user, code=code)
+    region = access.dashboard_region(user=request.user, code=code)
     year, _years = _year(request)
     reads = dashboard_cache.Reads(user=request.user, region=region, year=year, params=request.GET)
     return region, year, reads
@@ -170,13 +171,13 @@ def target_status(request, document: int, code: str):
     warning and quarterly trend, for whoever may read the document; the figures only for
     those who may read the region's data."""
     user = request.user
-    target = dashboard.target_by_code(user=user, document=document, code=code)
+    target = target_table.target_by_code(user=user, document=document, code=code)
     year, years = _year(request)
-    row = dashboard.target_row(user=user, target=target, year=year)
+    row = target_table.target_row(user=user, target=target, year=year)
     warning = None
     series = []
     if row.visible:
-        series = dashboard.trends(region=target.region, year=year, rows=[row])
+        series = trends.trends(region=target.region, year=year, rows=[row])
         warning = (
             TargetWarning.objects.filter(year=year, target=target, region=target.region_id)
             .select_related("region", "target")
@@ -184,7 +185,7 @@ def target_status(request, document: int, code: str):
             .first()
         )
     on_dashboard = None
-    if dashboard.may_open_dashboard(user) and can_see_region(user, target.region):
+    if access.may_open_dashboard(user) and can_see_region(user, target.region):
         on_dashboard = (
             reverse("dashboard:region", args=[target.region.code]) + f"#target-{target.pk}"
         )

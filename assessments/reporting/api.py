@@ -7,14 +7,14 @@ of assessments.services, with ``source="api"`` in the audit trail. Nothing here 
 How a refusal of the services reaches the client:
 
 ============================  ======  ==========================================================
-services.Conflict             409     ``conflict``: the version sent is not the current one;
+errors.Conflict             409     ``conflict``: the version sent is not the current one;
                                       nothing was saved. Reload the submission and redo the edit.
-services.InvalidFigures       400     ``invalid_figures`` with ``issues`` [{element, level,
+errors.InvalidFigures       400     ``invalid_figures`` with ``issues`` [{element, level,
                                       message}]: hard errors (or, on submit, warnings without
                                       a comment). Nothing was saved.
-services.ImportRejected       400     ``import_rejected`` with every ``problems`` [{sheet, row,
+imports.ImportRejected       400     ``import_rejected`` with every ``problems`` [{sheet, row,
                                       column, message}]. Nothing was saved.
-services.ReportingError       409     ``invalid_state``: the submission's state refuses the
+errors.ReportingError       409     ``invalid_state``: the submission's state refuses the
                                       action (already submitted, approved and locked, not
                                       submitted yet, the entry window closed, regions below not
                                       yet approved). The request itself was well-formed, so it
@@ -27,13 +27,10 @@ outside the user's scope      404     never found.
 ============================  ======  ==========================================================
 """
 
-import math
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -41,373 +38,67 @@ from drf_spectacular.utils import (
     OpenApiParameter,
     OpenApiResponse,
     extend_schema,
-    extend_schema_field,
     extend_schema_view,
 )
-from rest_framework import generics, serializers, status
+from rest_framework import generics
 from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from assessments.models import (
-    Aggregation,
     AuditEntry,
-    DataElement,
     Indicator,
     Period,
     Submission,
     Value,
 )
-from assessments.reporting import selectors, services
+from assessments.reporting import errors, imports, selectors, services
 from assessments.reporting.filters import SubmissionFilter
+from assessments.reporting.serializers import (
+    CONFLICT,
+    INVALID_FIGURES,
+    AuditEntrySerializer,
+    CompletenessSerializer,
+    DecisionSerializer,
+    ElementSerializer,
+    ImportRejectedSerializer,
+    ImportResultSerializer,
+    ImportRowSerializer,
+    IndicatorSerializer,
+    OpenSubmissionSerializer,
+    PeriodSerializer,
+    ReasonSerializer,
+    SaveFiguresSerializer,
+    SaveResultSerializer,
+    SubmissionDetailSerializer,
+    SubmissionSerializer,
+    VersionSerializer,
+    issue_json,
+    problem_json,
+    reporting_error_response,
+)
 from assessments.reporting.validation import Issue
 from portal.api import (
     ERRORS,
     PK,
-    REGION_CODE,
     SLUG,
-    ErrorSerializer,
-    RegionRefSerializer,
     ScopedMixin,
     ScopedReadOnlyViewSet,
 )
-from portal.models import RegionLevel, Role
+from portal.models import Role
 from portal.scoping import can_enter_for, can_see_region, is_unrestricted, visible_regions
 
 SOURCE = "api"
 IMPORT_SHEET = "API"
-
-# --- Errors --------------------------------------------------------------------------------------
-
-
-class IssueSerializer(serializers.Serializer):
-    element = serializers.CharField(help_text=_("数据项代码"))
-    level = serializers.ChoiceField(choices=["error", "warning"])
-    message = serializers.CharField()
-
-
-class ProblemSerializer(serializers.Serializer):
-    sheet = serializers.CharField()
-    row = serializers.IntegerField(help_text=_("请求中的第几行，从 1 起"))
-    column = serializers.CharField()
-    message = serializers.CharField()
-
-
-class InvalidFiguresSerializer(ErrorSerializer):
-    issues = IssueSerializer(
-        many=True, required=False, help_text=_("code=invalid_figures 时：每个有问题的数据项")
-    )
-
-
-class ImportRejectedSerializer(ErrorSerializer):
-    problems = ProblemSerializer(
-        many=True, required=False, help_text=_("code=import_rejected 时：全部问题")
-    )
-
-
-CONFLICT = OpenApiResponse(
-    ErrorSerializer,
-    description=_(
-        "code=conflict：版本已过期，他人已保存，本次未保存任何内容；"
-        "code=invalid_state：当前状态不允许此操作（已提交、已锁定、未提交、不在填报期、下级未审核）"
-    ),
-)
-INVALID_FIGURES = OpenApiResponse(
-    InvalidFiguresSerializer, description=_("数据有误（code=invalid_figures），未保存")
-)
-
-
-def _issue(issue: Issue) -> dict:
-    return {"element": issue.element, "level": issue.level, "message": issue.message}
-
-
-def _problem(problem: services.ImportProblem) -> dict:
-    return {
-        "sheet": problem.sheet,
-        "row": problem.row,
-        "column": problem.column,
-        "message": problem.message,
-    }
-
-
-def reporting_error_response(exc: services.ReportingError) -> Response:
-    if isinstance(exc, services.Conflict):
-        return Response({"detail": str(exc), "code": "conflict"}, status=status.HTTP_409_CONFLICT)
-    if isinstance(exc, services.InvalidFigures):
-        return Response(
-            {
-                "detail": str(exc),
-                "code": "invalid_figures",
-                "issues": [_issue(i) for i in exc.issues],
-            },
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    if isinstance(exc, services.ImportRejected):
-        return Response(
-            {
-                "detail": str(exc),
-                "code": "import_rejected",
-                "problems": [_problem(p) for p in exc.problems],
-            },
-            status=status.HTTP_400_BAD_REQUEST,
-        )
-    return Response({"detail": str(exc), "code": "invalid_state"}, status=status.HTTP_409_CONFLICT)
 
 
 class ReportingMixin(ScopedMixin):
     """Scoped, and turns the services' refusals into the responses documented above."""
 
     def handle_exception(self, exc):
-        if isinstance(exc, services.ReportingError):
+        if isinstance(exc, errors.ReportingError):
             return reporting_error_response(exc)
         return super().handle_exception(exc)
-
-
-# --- Input fields --------------------------------------------------------------------------------
-
-
-@extend_schema_field(
-    {
-        "oneOf": [{"type": "string", "maxLength": 64}, {"type": "number"}],
-        "nullable": True,
-        "description": _(
-            "数字，或填报人写法的文本（如“１，２３４”“93.5%”“12批”）；null 或空文本表示未填"
-        ),
-    }
-)
-class FigureField(serializers.Field):
-    """A figure as the official wrote it; the services parse and validate it."""
-
-    default_error_messages = {
-        "invalid": _("数值必须是数字或文本。"),
-        "too_long": _("数值文本过长。"),
-        "not_finite": _("数值必须是有限的数字。"),
-        "null_characters_not_allowed": _("数值中不能含有空字符。"),
-    }
-
-    def __init__(self, **kwargs):
-        kwargs.setdefault("allow_null", True)
-        super().__init__(**kwargs)
-
-    def to_internal_value(self, data):
-        if isinstance(data, bool) or not isinstance(data, str | int | float):
-            self.fail("invalid")
-        if isinstance(data, float) and not math.isfinite(data):  # 1e400 parses as infinity
-            self.fail("not_finite")
-        if isinstance(data, str):
-            if len(data) > 64:
-                self.fail("too_long")
-            if "\x00" in data:
-                self.fail("null_characters_not_allowed")
-        return data
-
-    def to_representation(self, value):
-        return value
-
-
-VERSION = {"min_value": 1, "max_value": 2**31 - 1}
-
-
-class SaveFiguresSerializer(serializers.Serializer):
-    """PUT replaces the whole form (an element left out is blank); PATCH changes only the
-    elements it names and keeps the other stored figures and comments."""
-
-    # PortalSchema documents `version` as required on PATCH too: it always is.
-    required_on_patch = True
-
-    version = serializers.IntegerField(help_text=_("读取时的版本号（乐观锁）"), **VERSION)
-    figures = serializers.DictField(
-        child=FigureField(), help_text=_("{数据项代码: 数值}"), allow_empty=True
-    )
-    comments = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, max_length=500),
-        required=False,
-        default=dict,
-        help_text=_("{数据项代码: 说明}；提示异常的数据提交前须填写说明"),
-    )
-
-
-class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text=_("读取时的版本号"), **VERSION)
-
-
-class DecisionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(
-        required=False, help_text=_("读取时的版本号；省略则按当前版本"), **VERSION
-    )
-
-
-class ReasonSerializer(DecisionSerializer):
-    reason = serializers.CharField(max_length=2000, help_text=_("原因，填报人会看到"))
-
-
-class OpenSubmissionSerializer(serializers.Serializer):
-    region_code = serializers.RegexField(
-        rf"^{REGION_CODE}$", max_length=12, help_text=_("区划代码")
-    )
-    year = serializers.IntegerField(min_value=1900, max_value=2999)
-    quarter = serializers.ChoiceField(choices=Period._meta.get_field("quarter").choices)
-
-
-class ImportRowSerializer(serializers.Serializer):
-    region_code = serializers.CharField(max_length=12)
-    element_code = serializers.CharField(max_length=64)
-    value = FigureField(required=False, default=None)
-    comment = serializers.CharField(allow_blank=True, max_length=500, required=False, default="")
-    version = serializers.IntegerField(
-        required=False, allow_null=True, default=None, help_text=_("该区划填报的版本号"), **VERSION
-    )
-
-
-# --- Output --------------------------------------------------------------------------------------
-
-
-def _labelled(choices, prefix) -> list[tuple]:
-    """The same values under their own labels: the schema then names each choice set once."""
-    return [(value, format_lazy("{}{}", prefix, label)) for value, label in choices]
-
-
-class ElementSerializer(serializers.ModelSerializer):
-    weight = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    time_aggregation = serializers.ChoiceField(
-        choices=_labelled(Aggregation.choices, _("跨季度")), read_only=True
-    )
-    region_aggregation = serializers.ChoiceField(
-        choices=_labelled(Aggregation.choices, _("跨区划")), read_only=True
-    )
-    entry_level = serializers.ChoiceField(
-        choices=_labelled(RegionLevel.choices, _("填报层级：")), read_only=True
-    )
-
-    class Meta:
-        model = DataElement
-        fields = [
-            "code",
-            "name",
-            "group",
-            "order",
-            "unit",
-            "value_type",
-            "time_aggregation",
-            "region_aggregation",
-            "weight",
-            "entry_level",
-            "min_value",
-            "max_value",
-            "help_text",
-        ]
-
-
-class IndicatorSerializer(serializers.ModelSerializer):
-    numerator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-
-    class Meta:
-        model = Indicator
-        fields = [
-            "code",
-            "name",
-            "kind",
-            "numerator",
-            "denominator",
-            "scale",
-            "unit",
-            "higher_is_better",
-        ]
-
-
-class PeriodSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Period
-        fields = ["id", "year", "quarter", "label", "opens_on", "closes_on"]
-
-
-class SubmissionSerializer(serializers.ModelSerializer):
-    region = RegionRefSerializer(read_only=True)
-    period = PeriodSerializer(read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-
-    class Meta:
-        model = Submission
-        fields = [
-            "id",
-            "region",
-            "period",
-            "status",
-            "version",
-            "is_editable",
-            "is_locked",
-            "submitted_at",
-            "submitted_by",
-            "first_submitted_at",
-            "decided_at",
-            "decided_by",
-            "return_reason",
-            "updated_at",
-        ]
-
-
-class ValueSerializer(serializers.ModelSerializer):
-    element = serializers.CharField(source="element.code", read_only=True)
-    name = serializers.CharField(source="element.name", read_only=True)
-    unit = serializers.CharField(source="element.unit", read_only=True)
-    value = serializers.SerializerMethodField()
-
-    class Meta:
-        model = Value
-        fields = ["element", "name", "unit", "value", "comment"]
-
-    def get_value(self, obj) -> str:
-        return f"{obj.value.normalize():f}"
-
-
-class SubmissionDetailSerializer(SubmissionSerializer):
-    values = ValueSerializer(many=True, read_only=True, source="visible_values")
-
-    class Meta(SubmissionSerializer.Meta):
-        fields = [*SubmissionSerializer.Meta.fields, "values"]
-
-
-class SaveResultSerializer(serializers.Serializer):
-    submission = SubmissionDetailSerializer()
-    changed = serializers.IntegerField(help_text=_("改动的数值个数"))
-    warnings = IssueSerializer(many=True, help_text=_("提示异常的数据：提交前须填写说明"))
-
-
-class ImportResultSerializer(serializers.Serializer):
-    rows = serializers.IntegerField()
-    submissions = serializers.IntegerField()
-    changed = serializers.IntegerField()
-    warnings = ProblemSerializer(many=True)
-
-
-class AuditEntrySerializer(serializers.ModelSerializer):
-    element = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
-
-    class Meta:
-        model = AuditEntry
-        fields = ["id", "at", "action", "element", "old", "new", "reason", "source", "user"]
-
-
-class CompletenessRowSerializer(serializers.Serializer):
-    region = RegionRefSerializer()
-    state = serializers.ChoiceField(choices=["missing", "draft", "on_time", "late"])
-    submission = serializers.IntegerField(source="submission.pk", allow_null=True)
-    status = serializers.CharField(source="submission.status", allow_null=True)
-
-
-class CompletenessSerializer(serializers.Serializer):
-    region = RegionRefSerializer()
-    period = PeriodSerializer()
-    expected = serializers.IntegerField(help_text=_("应报"))
-    received = serializers.IntegerField(help_text=_("已报（按时或逾期提交）"))
-    on_time = serializers.IntegerField(help_text=_("按时提交"))
-    late = serializers.IntegerField(help_text=_("逾期提交"))
-    draft = serializers.IntegerField(help_text=_("已填未提交"))
-    missing = serializers.IntegerField(help_text=_("未填报"))
-    rows = CompletenessRowSerializer(many=True)
 
 
 # --- Reference: elements, indicators, periods ----------------------------------------------------
@@ -575,7 +266,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
         unknown = sorted((set(figures) | set(comments)) - allowed)
         if unknown and can_enter_for(request.user, submission.region):
             region = submission.region.name
-            raise services.InvalidFigures(
+            raise errors.InvalidFigures(
                 gettext("数据有误，未保存：请求中有不属于本区划填报表的数据项。"),
                 [
                     Issue(
@@ -603,7 +294,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
             {
                 "submission": self._detail(result.submission),
                 "changed": result.changed,
-                "warnings": [_issue(w) for w in result.outcome.warnings],
+                "warnings": [issue_json(w) for w in result.outcome.warnings],
             }
         )
 
@@ -760,7 +451,7 @@ class ImportView(ReportingMixin, APIView):
         serializer = ImportRowSerializer(data=request.data, many=True, allow_empty=False)
         serializer.is_valid(raise_exception=True)
         rows = [
-            services.ImportRow(
+            imports.ImportRow(
                 sheet=IMPORT_SHEET,
                 row=number,
                 region_code=row["region_code"],
@@ -777,20 +468,18 @@ class ImportView(ReportingMixin, APIView):
             .values_list("code", flat=True)
         )
         try:
-            result = services.import_rows(
-                user=request.user, period=period, rows=rows, source=SOURCE
-            )
-        except services.ImportRejected as rejected:
+            result = imports.import_rows(user=request.user, period=period, rows=rows, source=SOURCE)
+        except imports.ImportRejected as rejected:
             # A region outside the user's scope is "not found", as everywhere else in the API.
             hidden = {row.row: row.region_code for row in rows if row.region_code not in visible}
             rejected.problems = [
-                services.ImportProblem(
+                imports.ImportProblem(
                     p.sheet,
                     p.row,
                     p.column,
                     gettext("区划代码“%(code)s”不存在") % {"code": hidden[p.row]},
                 )
-                if p.row in hidden and p.column == services.REGION_COLUMN
+                if p.row in hidden and p.column == imports.REGION_COLUMN
                 else p
                 for p in rejected.problems
             ]
@@ -800,6 +489,6 @@ class ImportView(ReportingMixin, APIView):
                 "rows": result.rows,
                 "submissions": result.submissions,
                 "changed": result.changed,
-                "warnings": [_problem(w) for w in result.warnings],
+                "warnings": [problem_json(w) for w in result.warnings],
             }
         )

@@ -5,8 +5,8 @@ pre-filled with the stored figures, last quarter's and last year's figures and t
 version; only the value and comment columns are unlocked. A second sheet explains the rules.
 
 Upload: refused before parsing when it is too large, not a zip-based .xlsx, or a zip bomb; then
-read with pandas (openpyxl, read-only), turned into ``services.ImportRow`` and handed to
-``services.import_rows``, which saves all rows or none.
+read with pandas (openpyxl, read-only), turned into ``imports.ImportRow`` and handed to
+``imports.import_rows``, which saves all rows or none.
 
 Every string written to a cell goes through ``safe_cell`` so that a spreadsheet never evaluates
 text that came from a user (a region name, a comment) as a formula.
@@ -34,8 +34,9 @@ from openpyxl.styles import Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 
 from assessments.models import DataElement, Period, Submission, Value
-from assessments.reporting import selectors, services
-from assessments.reporting.services import (
+from assessments.reporting import imports, selectors
+from assessments.reporting.errors import ReportingError
+from assessments.reporting.imports import (
     COMMENT_COLUMN,
     ELEMENT_COLUMN,
     REGION_COLUMN,
@@ -45,7 +46,6 @@ from assessments.reporting.services import (
     ImportRejected,
     ImportResult,
     ImportRow,
-    ReportingError,
 )
 from portal.models import Region, Role
 from portal.scoping import can_enter_for, is_unrestricted
@@ -663,7 +663,7 @@ def import_workbook(*, user, period: Period, data: bytes) -> ImportResult:
     rows, outside = outside_scope(user, rows)
     problems += outside
     if not problems:
-        result = services.import_rows(user=user, period=period, rows=rows, source="excel")
+        result = imports.import_rows(user=user, period=period, rows=rows, source="excel")
         logger.info(
             "Excel import by %s for %s: %d rows, %d submissions, %d changed",
             user.pk,
@@ -678,7 +678,7 @@ def import_workbook(*, user, period: Period, data: bytes) -> ImportResult:
         # once, and roll back whatever that wrote.
         try:
             with transaction.atomic():
-                services.import_rows(user=user, period=period, rows=rows, source="excel")
+                imports.import_rows(user=user, period=period, rows=rows, source="excel")
                 raise _DryRun
         except _DryRun:
             pass

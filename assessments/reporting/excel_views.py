@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import Period
 from assessments.reporting import excel
-from assessments.reporting.services import Conflict, ImportRejected, ReportingError
+from assessments.reporting.errors import Conflict, ReportingError
+from assessments.reporting.imports import ImportRejected
 
 MAX_LISTED_WARNINGS = 20
 

@@ -29,7 +29,8 @@ from assessments.models import (
     Submission,
     Value,
 )
-from assessments.reporting import selectors, services
+from assessments.reporting import errors, selectors, services
+from assessments.reporting import references as reference_service
 from assessments.reporting.validation import Issue, ParseError, parse_number, validate
 from portal.models import Region, Role
 from portal.scoping import can_approve_for, can_enter_for, can_see_region, visible_regions
@@ -178,14 +179,14 @@ def entry(request, region_code: str, year: int, quarter: int):
                 }
             messages.success(request, saved)
             return redirect(request.path)
-        except services.InvalidFigures as error:
+        except errors.InvalidFigures as error:
             issues = error.issues
             messages.error(request, str(error))
             status = 400
-        except services.Conflict as error:
+        except errors.Conflict as error:
             messages.error(request, str(error))
             status = 409
-        except services.ReportingError as error:
+        except errors.ReportingError as error:
             messages.error(request, str(error))
             status = 400
         if first_save and submission is not None and status != 200:
@@ -286,7 +287,7 @@ def decide(request, pk: int):
             )
         else:
             messages.error(request, _("未知的操作。"))
-    except services.ReportingError as error:
+    except errors.ReportingError as error:
         messages.error(request, str(error))
     next_url = request.POST.get("next") or reverse(
         "assessments:submission_detail", args=[submission.pk]
@@ -367,7 +368,7 @@ def reopen(request):
                     "until": f"{until:%Y-%m-%d}",
                 },
             )
-        except (services.ReportingError, PermissionDenied) as error:
+        except (errors.ReportingError, PermissionDenied) as error:
             messages.error(request, str(error))
     back = request.POST.get("back") or region.code
     return redirect(f"{reverse('assessments:completeness')}?period={period.label}&region={back}")
@@ -384,8 +385,8 @@ def reference_values(request):
             indicator = Indicator.objects.get(code=request.POST.get("indicator"))
             value = parse_number(request.POST.get("value"), indicator.unit)
             if value is None:
-                raise services.ReportingError(_("请填写参照值。"))
-            services.record_reference_value(
+                raise errors.ReportingError(_("请填写参照值。"))
+            reference_service.record_reference_value(
                 user=request.user,
                 indicator=indicator,
                 region=region,
@@ -404,7 +405,7 @@ def reference_values(request):
                 request,
                 _("输入无效：%(error)s") % {"error": error} if str(error) else _("输入无效。"),
             )
-        except (services.ReportingError, PermissionDenied) as error:
+        except (errors.ReportingError, PermissionDenied) as error:
             messages.error(request, str(error))
     references = (
         ReferenceValue.objects.filter(region__in=regions)

@@ -66,7 +66,7 @@ def run_status(request, pk: int):
             "status": run.status,
             "status_display": run.get_status_display(),
             "progress": run.progress,
-            # Stored as the Chinese msgid (gettext_noop in lifecycle.py): shown in the user's language.
+            # Stored as the Chinese msgid (gettext_noop): shown in the user's language.
             "message": _(run.message) if run.message else "",
             "error": _(run.error) if run.error else "",
             "finished_at": run.finished_at.isoformat() if run.finished_at else None,

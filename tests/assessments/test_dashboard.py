@@ -16,13 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from assessments.dashboard import selectors as dashboard
-from assessments.dashboard.selectors import (
+from assessments.dashboard import panels
+from assessments.dashboard.pace import Pace, pace_needed
+from assessments.dashboard.panels import grade_distribution
+from assessments.dashboard.trends import (
     ElementInfo,
     IndicatorInfo,
-    Pace,
-    grade_distribution,
-    pace_needed,
     quarter_coverage,
     quarter_values,
 )
@@ -319,7 +318,7 @@ def test_target_status_comes_from_the_published_figures(client, office, data):
     # 8 more in the 2 quarters left.
     assert (t06.current, t06.status, t06.pace) == (22, "amber", Pace("per_quarter", 4.0, 2))
     # No figures at all → cannot be judged.
-    assert (t05.current, t05.status) == (None, "none")
+    assert (t05.current, t05.status) == (None, "unknown")
 
 
 def test_a_missed_target_turns_red_once_the_year_is_complete(client, office, data, periods):
@@ -345,7 +344,7 @@ def test_targets_filter_by_document_department_and_status_and_sort(client, offic
     assert set(rows_by_code(page(client, office, department=other.pk))) == {"T03"}
     assert set(rows_by_code(page(client, office, document=jinan_doc.pk))) == set(everything)
     by_status = [r.status for r in page(client, office, sort="status").context["table"].rows]
-    order = ["red", "amber", "green", "none"]
+    order = ["red", "amber", "green", "unknown"]
     assert by_status == sorted(by_status, key=order.index)
     reverse_status = [r.status for r in page(client, office, sort="-status").context["table"].rows]
     assert reverse_status == sorted(reverse_status, key=order.index, reverse=True)
@@ -449,7 +448,7 @@ def test_pages_and_endpoints_cost_the_same_queries_with_30_more_towns(client, of
         submit(town.code, periods[4], {"prov_sampled": 1}, Status.SUBMITTED,
                at(periods[4].closes_on))  # fmt: skip
     runs.run_year(year=YEAR)
-    assert len(dashboard.rankings(region=jinan, year=YEAR)[0].results) == 39
+    assert len(panels.rankings(region=jinan, year=YEAR)[0].results) == 39
     large = {url: count_queries(client, url) for url in urls}
     assert large == small
     assert max(cold for cold, _warm in large.values()) <= 40
@@ -570,7 +569,7 @@ def test_document_marks_link_to_the_targets_live_status(client, office, make_use
     client.force_login(make_user(role=Role.REGION_OFFICIAL, region=GUSHAN, username="town"))
     hidden = client.get(status_url)
     assert hidden.status_code == 200 and hidden.context["row"].current is None
-    assert hidden.context["row"].status == "none" and hidden.context["on_dashboard"] is None
+    assert hidden.context["row"].status == "unknown" and hidden.context["on_dashboard"] is None
 
     # Outside the document's line of the tree the target is not found.
     client.force_login(make_user(role=Role.OFFICE, region=BAODI, username="baodi"))
@@ -589,7 +588,7 @@ def test_unknown_filters_and_years_fall_back_instead_of_failing(client, office, 
     assert rows.context["year"] == YEAR and len(rows.context["table"].rows) == 11
     earlier = page(client, office, year=str(YEAR - 1))
     assert earlier.context["year"] == YEAR - 1
-    assert {row.status for row in earlier.context["table"].rows} == {"none"}
+    assert {row.status for row in earlier.context["table"].rows} == {"unknown"}
 
 
 def test_synthetic_region_codes_have_dashboard_urls():

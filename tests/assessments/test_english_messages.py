@@ -20,7 +20,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments.models import Period, Status, Submission
-from assessments.reporting import excel, selectors, services
+from assessments.reporting import errors, excel, imports, selectors, services
 from assessments.reporting.validation import ElementSpec, RuleSpec, validate
 from portal.models import Region, Role
 from targets.models import DocumentDraft
@@ -111,7 +111,7 @@ def test_a_closed_window_names_the_quarter_and_its_dates_in_the_users_language(p
     opens, closes = closed.opens_on, closed.closes_on
 
     def refusal() -> str:
-        with pytest.raises(services.ReportingError) as refused:
+        with pytest.raises(errors.ReportingError) as refused:
             services.save_figures(
                 user=people["town"], submission=submission, version=1, figures=TOWN_FIGURES
             )
@@ -261,8 +261,8 @@ def with_value(data: bytes, element: str, value) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(data))
     columns = {cell.value: index for index, cell in enumerate(book[excel.SHEET][1])}
     for cells in book[excel.SHEET].iter_rows(min_row=2):
-        if cells[columns[services.ELEMENT_COLUMN]].value == element:
-            cells[columns[services.VALUE_COLUMN]].value = value
+        if cells[columns[imports.ELEMENT_COLUMN]].value == element:
+            cells[columns[imports.VALUE_COLUMN]].value = value
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -288,7 +288,7 @@ def test_an_upload_with_a_bad_row_lists_its_problem_in_english(client, people, p
     assert response.status_code == 400
     [problem] = response.context["problems"]
     # The sheet and column keep their headings in the file; the message is English.
-    assert (problem.sheet, problem.column) == (excel.SHEET, services.VALUE_COLUMN)
+    assert (problem.sheet, problem.column) == (excel.SHEET, imports.VALUE_COLUMN)
     assert problem.message.startswith("鼓山镇: ")
     assert problem.message.endswith("cannot be negative (entered -3)")
     body = text_of(response)
@@ -299,7 +299,7 @@ def test_an_upload_with_a_bad_row_lists_its_problem_in_english(client, people, p
         assert chinese not in body, chinese
     with translation.override("en"):
         assert str(problem).startswith(f"Sheet “{excel.SHEET}”, row ")
-        assert f"[{services.VALUE_COLUMN}]: 鼓山镇: " in str(problem)
+        assert f"[{imports.VALUE_COLUMN}]: 鼓山镇: " in str(problem)
 
 
 def test_a_successful_upload_is_confirmed_in_english(client, people, period):
@@ -331,15 +331,15 @@ def test_the_templates_instructions_follow_the_language_and_its_headings_do_not(
     assert guide[0] == "鼓山镇 Q1 2090 quality indicator reporting template · Instructions"
     assert guide[1].startswith("Reporting period: Q1 2090, reporting window ")
     assert guide[2].startswith(
-        f"1. Fill in only the “{services.VALUE_COLUMN}” (this quarter's value) and "
-        f"“{services.COMMENT_COLUMN}” (notes) columns"
+        f"1. Fill in only the “{imports.VALUE_COLUMN}” (this quarter's value) and "
+        f"“{imports.COMMENT_COLUMN}” (notes) columns"
     )
     assert "Data elements and units" in guide and "Data element code" in guide
     prose = [line for line in guide if line[:2] in {f"{n}." for n in range(1, 10)}]
     assert len(prose) == 9
     for line in prose:
         # Only the names quoted from the file itself remain Chinese.
-        cleaned = line.replace(services.VALUE_COLUMN, "").replace(services.COMMENT_COLUMN, "")
+        cleaned = line.replace(imports.VALUE_COLUMN, "").replace(imports.COMMENT_COLUMN, "")
         assert not CJK.search(cleaned.replace(excel.SHEET, "")), line
     chinese_guide = [row[0] for row in chinese[excel.HELP_SHEET].iter_rows(values_only=True)]
     assert chinese_guide[0] == "鼓山镇2090年第1季度质量指标填报模板 · 填报说明"

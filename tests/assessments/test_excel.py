@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from assessments.models import AuditEntry, DataElement, Period, Submission, Value
 from assessments.reporting import excel, selectors, services
-from assessments.reporting.services import (
+from assessments.reporting.imports import (
     COMMENT_COLUMN,
     ELEMENT_COLUMN,
     REGION_COLUMN,

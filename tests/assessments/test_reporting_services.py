@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from assessments.models import AuditAction, AuditEntry, Status, Submission, WindowReopening
-from assessments.reporting import services
+from assessments.reporting import errors, references, services
 from assessments.reporting.selectors import completeness, expected_regions, today
 from portal.models import Region
 
@@ -49,7 +49,7 @@ def test_a_draft_saves_and_audits_every_figure(people, period):
 def test_a_hard_error_saves_nothing(people, period):
     submission = services.open_submission(user=people["town"], region=region(GUSHAN), period=period)
     bad = dict(TOWN_FIGURES, prov_qualified="121")  # more qualified than sampled
-    with pytest.raises(services.InvalidFigures) as error:
+    with pytest.raises(errors.InvalidFigures) as error:
         services.save_figures(user=people["town"], submission=submission, version=1, figures=bad)
     assert [i.element for i in error.value.issues] == ["prov_qualified"]
     submission.refresh_from_db()
@@ -81,7 +81,7 @@ def test_two_people_saving_the_same_version_get_a_conflict_not_a_lost_update(peo
     services.save_figures(
         user=people["town"], submission=loaded_by_town, version=1, figures=TOWN_FIGURES
     )
-    with pytest.raises(services.Conflict) as error:
+    with pytest.raises(errors.Conflict) as error:
         services.save_figures(
             user=people["district"],
             submission=loaded_by_district,
@@ -94,7 +94,7 @@ def test_two_people_saving_the_same_version_get_a_conflict_not_a_lost_update(peo
 
 def test_submission_needs_every_figure(people, period):
     submission = filled(people["town"], GUSHAN, period, figures={"nat_sampled": "3"})
-    with pytest.raises(services.InvalidFigures) as error:
+    with pytest.raises(errors.InvalidFigures) as error:
         services.submit(user=people["town"], submission=submission, version=submission.version)
     assert len(error.value.issues) == len(TOWN_FIGURES) - 1
 
@@ -110,7 +110,7 @@ def test_a_soft_warning_needs_a_comment_before_submission(people, period):
         history.append(submitted(people["town"], GUSHAN, earlier))
     figures = dict(TOWN_FIGURES, prov_sampled="1200", prov_qualified="1130")
     submission = filled(people["town"], GUSHAN, period, figures=figures)
-    with pytest.raises(services.InvalidFigures) as error:
+    with pytest.raises(errors.InvalidFigures) as error:
         services.submit(user=people["town"], submission=submission, version=submission.version)
     assert {i.element for i in error.value.issues} == {"prov_sampled", "prov_qualified"}
     assert all(i.level == "warning" for i in error.value.issues)
@@ -127,7 +127,7 @@ def test_a_soft_warning_needs_a_comment_before_submission(people, period):
 
 def test_submitted_figures_cannot_be_edited(people, period):
     submission = submitted(people["town"], GUSHAN, period)
-    with pytest.raises(services.ReportingError, match="已提交"):
+    with pytest.raises(errors.ReportingError, match="已提交"):
         services.save_figures(
             user=people["town"], submission=submission, version=submission.version, figures={}
         )
@@ -166,7 +166,7 @@ def test_only_the_office_above_approves_and_only_after_the_levels_below(people, 
         services.approve(user=people["district_office"], submission=district_submission)
     with pytest.raises(PermissionDenied):  # an official never approves
         services.approve(user=people["district"], submission=town_submission)
-    with pytest.raises(services.ReportingError, match="下级区划尚有 9 个未审核通过"):
+    with pytest.raises(errors.ReportingError, match="下级区划尚有 9 个未审核通过"):
         services.approve(user=people["city_office"], submission=district_submission)
 
     for code in expected_regions(jinan).values_list("code", flat=True):
@@ -182,11 +182,11 @@ def test_only_the_office_above_approves_and_only_after_the_levels_below(people, 
 def test_approved_figures_are_locked_until_unlocked_with_a_reason(people, period):
     submission = submitted(people["town"], GUSHAN, period)
     services.approve(user=people["district_office"], submission=submission)
-    with pytest.raises(services.ReportingError, match="已审核锁定"):
+    with pytest.raises(errors.ReportingError, match="已审核锁定"):
         services.save_figures(
             user=people["town"], submission=submission, version=submission.version, figures={}
         )
-    with pytest.raises(services.ReportingError, match="必须填写原因"):
+    with pytest.raises(errors.ReportingError, match="必须填写原因"):
         services.unlock(user=people["district_office"], submission=submission, reason=" ")
     services.unlock(
         user=people["district_office"], submission=submission, reason="食品抽查批次录错"
@@ -215,7 +215,7 @@ def test_approved_figures_are_locked_until_unlocked_with_a_reason(people, period
 
 def test_a_return_needs_a_reason_the_official_sees(people, period):
     submission = submitted(people["town"], GUSHAN, period)
-    with pytest.raises(services.ReportingError):
+    with pytest.raises(errors.ReportingError):
         services.return_to_official(
             user=people["district_office"], submission=submission, reason=""
         )
@@ -243,7 +243,7 @@ def test_a_closed_window_needs_the_office_to_reopen_it(people, closed_period):
     submission = services.open_submission(
         user=people["town"], region=region(GUSHAN), period=closed_period
     )
-    with pytest.raises(services.ReportingError, match="不在填报期内"):
+    with pytest.raises(errors.ReportingError, match="不在填报期内"):
         services.save_figures(
             user=people["town"], submission=submission, version=1, figures=TOWN_FIGURES
         )
@@ -294,28 +294,28 @@ def test_an_office_records_a_reference_value_of_a_region_above_it(people):
 
     indicator = Indicator.objects.get(code="nat_pass_rate")
     fujian = region("350000")
-    reference = services.record_reference_value(
+    reference = references.record_reference_value(
         user=people["district_office"], indicator=indicator, region=fujian, year=2090,
         value=Decimal("93.6"), source="福建省2090年监督抽查通报",
     )  # fmt: skip
     assert (reference.value, reference.entered_by) == (Decimal("93.6"), people["district_office"])
-    with pytest.raises(services.ReportingError, match="来源"):
-        services.record_reference_value(
+    with pytest.raises(errors.ReportingError, match="来源"):
+        references.record_reference_value(
             user=people["district_office"], indicator=indicator, region=fujian, year=2090,
             value=Decimal("93"), source=" ",
         )  # fmt: skip
-    with pytest.raises(services.ReportingError, match="超出合理范围"):
-        services.record_reference_value(
+    with pytest.raises(errors.ReportingError, match="超出合理范围"):
+        references.record_reference_value(
             user=people["district_office"], indicator=indicator, region=fujian, year=2090,
             value=Decimal("101"), source="x",
         )  # fmt: skip
     with pytest.raises(PermissionDenied):  # not an office
-        services.record_reference_value(
+        references.record_reference_value(
             user=people["district"], indicator=indicator, region=fujian, year=2090,
             value=Decimal("93"), source="x",
         )  # fmt: skip
     with pytest.raises(PermissionDenied):  # a region below, not above
-        services.record_reference_value(
+        references.record_reference_value(
             user=people["district_office"], indicator=indicator, region=region(GUSHAN),
             year=2090, value=Decimal("93"), source="x",
         )  # fmt: skip

@@ -40,7 +40,7 @@ from django.db.utils import DatabaseError
 from django.utils import timezone
 
 from assessments.models import DataElement, Period, Status, Submission, Value
-from assessments.reporting import excel, selectors, services
+from assessments.reporting import excel, imports, selectors
 from portal.models import Region, RegionLevel, Role, User
 
 GOAL_ROWS = 10_000
@@ -170,7 +170,7 @@ class Command(BaseCommand):
             t = time.perf_counter()
             if profiler:
                 profiler.enable()
-            services.import_rows(user=user, period=period, rows=import_rows, source="excel")
+            imports.import_rows(user=user, period=period, rows=import_rows, source="excel")
             if profiler:
                 profiler.disable()
             stages["validate_and_commit"] = time.perf_counter() - t

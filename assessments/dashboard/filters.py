@@ -1,0 +1,73 @@
+"""The dashboard's target table filter: by document, responsible department and status, sorted."""
+
+import django_filters
+from django.db.models import (
+    F,
+)
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import Department
+from targets import status
+from targets.models import PolicyDocument, Target
+
+SORTS = {
+    "document": ("document__region__path", "document__issue_date", "document_id", "order"),
+    "status": ("status_rank", "document__region__path", "document_id", "order"),
+    "department": ("department_name", "document_id", "order"),
+    "indicator": ("indicator", "document_id", "order"),
+    "region": ("region__path", "document_id", "order"),
+    "current": ("current", "document_id", "order"),
+}
+SORT_CHOICES = [
+    ("document", _("按文件")),
+    ("status", _("按状态（红灯在前）")),
+    ("department", _("按责任部门")),
+    ("indicator", _("按指标")),
+    ("region", _("按区划")),
+    ("current", _("按当前值")),
+]
+
+
+def ordering(key: str) -> list:
+    descending = key.startswith("-")
+    fields = SORTS.get(key.lstrip("-"), SORTS["document"])
+    first = F(fields[0])
+    first = first.desc(nulls_last=True) if descending else first.asc(nulls_last=True)
+    return [first, *fields[1:], "pk"]
+
+
+class TargetFilter(django_filters.FilterSet):
+    """Targets of the dashboard by document, responsible department and status, sorted."""
+
+    document = django_filters.ModelChoiceFilter(
+        queryset=PolicyDocument.objects.none(), label=_("文件"), empty_label=_("全部文件")
+    )
+    department = django_filters.ModelChoiceFilter(
+        field_name="responsible_departments",
+        queryset=Department.objects.none(),
+        label=_("责任部门"),
+        empty_label=_("全部部门"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=status.CHOICES, label=_("状态"), empty_label=_("全部状态")
+    )
+    sort = django_filters.ChoiceFilter(
+        choices=SORT_CHOICES + [(f"-{k}", v) for k, v in SORT_CHOICES],
+        method="sort_by",
+        label=_("排序"),
+        empty_label=_("默认（按文件）"),
+    )
+
+    class Meta:
+        model = Target
+        fields = ["document", "department", "status", "sort"]
+
+    def __init__(self, *args, documents=None, departments=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if documents is not None:
+            self.filters["document"].queryset = documents
+        if departments is not None:
+            self.filters["department"].queryset = departments
+
+    def sort_by(self, queryset, name, value):
+        return queryset.order_by(*ordering(value))

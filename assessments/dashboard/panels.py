@@ -1,0 +1,184 @@
+"""The dashboard's other panels: rankings of the regions below, reporting completeness and the
+queue, warnings, and the assessment run."""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import (
+    Count,
+    Q,
+)
+
+from assessments.models import (
+    AssessmentRun,
+    Period,
+    RegionResult,
+    Rulebook,
+    RunStatus,
+    TargetWarning,
+)
+from assessments.reporting import selectors
+from assessments.scoring import lifecycle
+from portal.models import Region
+
+WARNING_LIMIT = 50
+NAMES_LIMIT = 12
+
+
+@dataclass
+class Ranking:
+    """A rulebook of the page's region and the results of the regions it scores."""
+
+    rulebook: Rulebook
+    items: list  # leaf RuleItems, in order
+    results: list[RegionResult]
+    distribution: list[tuple[str, int]]
+
+    @property
+    def rows(self) -> list[tuple[RegionResult, list[float | None]]]:
+        """Each result with its points per leaf item, in the items' order."""
+        return [(r, [r.items.get(item.code) for item in self.items]) for r in self.results]
+
+
+def grade_distribution(grades: list[str], bands: list[dict]) -> list[tuple[str, int]]:
+    """How many regions got each grade, in the rulebook's band order (pure)."""
+    counts = Counter(grades)
+    order = [band["grade"] for band in bands]
+    extra = sorted(g for g in counts if g not in order)
+    return [(grade, counts.get(grade, 0)) for grade in [*order, *extra]]
+
+
+def rankings(*, region: Region, year: int) -> list[Ranking]:
+    """Results of the rulebooks whose scope is this region: three queries at most."""
+    books = list(
+        Rulebook.objects.filter(year=year, scope=region)
+        .prefetch_related("items")
+        .order_by("level", "pk")
+    )
+    results = list(
+        RegionResult.objects.filter(rulebook__in=books)
+        .select_related("region")
+        .order_by("rank", "region__path")
+    )
+    rankings = []
+    for book in books:
+        own = [r for r in results if r.rulebook_id == book.pk]
+        rankings.append(
+            Ranking(
+                rulebook=book,
+                items=[item for item in book.items.all() if item.method],
+                results=own,
+                distribution=grade_distribution([r.grade for r in own], book.grade_bands),
+            )
+        )
+    return rankings
+
+
+def children_of(region: Region) -> list[Region]:
+    return list(Region.objects.filter(parent=region).order_by("path"))
+
+
+# --- Reporting: completeness and the approval queue ---------------------------------------------
+
+
+@dataclass
+class Reporting:
+    period: Period | None
+    expected: int = 0
+    on_time: int = 0
+    late: list[Region] = field(default_factory=list)
+    not_submitted: list[Region] = field(default_factory=list)
+    queue_count: int = 0
+    queue: list = field(default_factory=list)
+
+    @property
+    def received(self) -> int:
+        return self.on_time + len(self.late)
+
+
+def reporting(*, user, region: Region) -> Reporting:
+    """This quarter's completeness under the region and the submissions awaiting this user."""
+    period = selectors.current_period()
+    report = Reporting(period=period)
+    if period is not None:
+        completeness = selectors.completeness(user=user, region=region, period=period)
+        report.expected = completeness.expected
+        report.on_time = completeness.on_time
+        report.late = [row.region for row in completeness.rows if row.state == "late"]
+        report.not_submitted = [
+            row.region for row in completeness.rows if row.state in {"missing", "draft"}
+        ]
+    queue = selectors.approval_queue(user=user).filter(region__path__startswith=region.path)
+    report.queue_count = queue.count()
+    report.queue = list(queue[:10])
+    return report
+
+
+# --- Warnings -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Warnings:
+    red: int
+    yellow: int
+    rows: list[TargetWarning]
+
+    @property
+    def total(self) -> int:
+        return self.red + self.yellow
+
+
+def warnings(*, region: Region, year: int, limit: int = WARNING_LIMIT) -> Warnings:
+    """黄牌/红牌 in the region's subtree, red first; two queries."""
+    queryset = TargetWarning.objects.filter(year=year, region__path__startswith=region.path)
+    counts = queryset.aggregate(
+        red=Count("pk", filter=Q(level="red")), yellow=Count("pk", filter=Q(level="yellow"))
+    )
+    rows = list(
+        queryset.select_related("region", "target__document").order_by(
+            "level", "region__path", "pk"
+        )[:limit]
+    )
+    return Warnings(red=counts["red"], yellow=counts["yellow"], rows=rows)
+
+
+# --- The assessment run -------------------------------------------------------------------------
+
+
+@dataclass
+class RunPanel:
+    latest: AssessmentRun | None
+    running: AssessmentRun | None
+
+
+def run_panel(*, year: int) -> RunPanel:
+    return RunPanel(
+        latest=lifecycle.latest_run(year),
+        running=AssessmentRun.objects.filter(year=year, status=RunStatus.RUNNING).first(),
+    )
+
+
+def ranking_json(ranking: Ranking) -> dict:
+    return {
+        "rulebook": {
+            "id": ranking.rulebook.pk,
+            "name": ranking.rulebook.name,
+            "level": ranking.rulebook.level,
+        },
+        "items": [
+            {"code": i.code, "name": i.name, "points": float(i.points)} for i in ranking.items
+        ],
+        "results": [
+            {
+                "region": {"code": r.region.code, "name": r.region.name},
+                "total": float(r.total),
+                "grade": r.grade,
+                "rank": r.rank,
+                "peers": r.peers,
+                "vetoed": r.vetoed,
+                "items": r.items,
+            }
+            for r in ranking.results
+        ],
+        "distribution": [{"grade": g, "count": n} for g, n in ranking.distribution],
+    }

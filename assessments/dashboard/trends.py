@@ -1,0 +1,176 @@
+"""Quarterly trends of a region's subtree: counts before rates, one grouped query, with the target
+lines worth drawing."""
+
+from dataclasses import dataclass
+
+from django.db import connection
+
+from assessments.dashboard.table import TargetRow
+from assessments.models import (
+    DataElement,
+    Indicator,
+    IndicatorKind,
+    Status,
+)
+from assessments.scoring.sql import E, P, R, S, V
+from portal.models import Region
+
+TREND_YEARS = 2  # the chart shows the page's year and the one before it, quarter by quarter
+
+
+def quarter_labels(year: int) -> list[tuple[int, int]]:
+    return [(y, q) for y in range(year - TREND_YEARS + 1, year + 1) for q in (1, 2, 3, 4)]
+
+
+def quarterly_sums(region: Region, year: int, element_ids) -> list[tuple]:
+    """Per quarter and element over the region's subtree, approved values only: Σ value,
+    Σ value × weight, Σ weight, the count of values and of the regions they come from.
+    ONE grouped query."""
+    element_ids = sorted({int(e) for e in element_ids if e})
+    if not element_ids:
+        return []
+    marks = ", ".join(["%s"] * len(element_ids))
+    sql = f"""
+        SELECT p.year, p.quarter, v.element_id,
+               SUM(v.value), SUM(v.value * w.value), SUM(w.value), COUNT(*),
+               COUNT(DISTINCT s.region_id)
+        FROM {V} v
+        JOIN {S} s ON s.id = v.submission_id
+        JOIN {P} p ON p.id = s.period_id
+        JOIN {R} r ON r.id = s.region_id
+        JOIN {E} e ON e.id = v.element_id
+        LEFT JOIN {V} w ON w.submission_id = v.submission_id AND w.element_id = e.weight_id
+        WHERE s.status = %s AND r.path LIKE %s AND p.year BETWEEN %s AND %s
+          AND v.element_id IN ({marks})
+        GROUP BY p.year, p.quarter, v.element_id
+    """
+    params = [Status.APPROVED, region.path + "%", year - TREND_YEARS + 1, year, *element_ids]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+@dataclass(frozen=True)
+class ElementInfo:
+    """How one element aggregates within a quarter over regions."""
+
+    id: int
+    averaged: bool  # weighted average (survey scores) rather than a sum
+
+
+@dataclass(frozen=True)
+class IndicatorInfo:
+    code: str
+    numerator: ElementInfo
+    denominator: ElementInfo | None
+    scale: float
+
+
+def quarter_values(
+    rows: list[tuple], indicator: IndicatorInfo, labels: list[tuple[int, int]]
+) -> list[float | None]:
+    """The indicator per quarter from the grouped sums (pure): a ratio is Σnumerator /
+    Σdenominator of the quarter, never a mean of the regions' rates; a survey score is
+    weighted by its weight element."""
+    figures: dict[tuple[int, int, int], float] = {}
+    for year, quarter, element_id, total, weighted, weights, count, _regions in rows:
+        info = None
+        for candidate in (indicator.numerator, indicator.denominator):
+            if candidate is not None and candidate.id == element_id:
+                info = candidate
+        if info is None or total is None:
+            continue
+        if info.averaged:
+            if weights:
+                value = float(weighted) / float(weights)
+            else:
+                value = float(total) / float(count)
+        else:
+            value = float(total)
+        figures[(int(year), int(quarter), element_id)] = value
+    values = []
+    for year, quarter in labels:
+        numerator = figures.get((year, quarter, indicator.numerator.id))
+        if indicator.denominator is None:
+            values.append(None if numerator is None else numerator * indicator.scale)
+            continue
+        denominator = figures.get((year, quarter, indicator.denominator.id))
+        if numerator is None or not denominator:
+            values.append(None)
+        else:
+            values.append(numerator / denominator * indicator.scale)
+    return values
+
+
+def quarter_coverage(
+    rows: list[tuple], indicator: IndicatorInfo, labels: list[tuple[int, int]]
+) -> list[int]:
+    """How many regions' approved figures make up each quarter's value (pure): a stock summed
+    over a subtree where some regions are not yet approved reads low, and this says so."""
+    regions = {
+        (int(row[0]), int(row[1])): int(row[7]) for row in rows if row[2] == indicator.numerator.id
+    }
+    return [regions.get(label, 0) for label in labels]
+
+
+def _element_info(element: DataElement) -> ElementInfo:
+    return ElementInfo(
+        id=element.pk, averaged="avg" in {element.time_aggregation, element.region_aggregation}
+    )
+
+
+def _target_lines(rows: list[TargetRow], indicator: Indicator) -> list[dict]:
+    """Target lines worth drawing on a quarterly chart: rates, stocks and scores; not yearly or
+    campaign-long flows, whose requirement is a total, not a level per quarter."""
+    stock_like = (
+        indicator.kind == IndicatorKind.RATIO or indicator.numerator.time_aggregation != "sum"
+    )
+    lines = []
+    for row in rows:
+        if row.indicator is None or row.indicator.pk != indicator.pk or row.threshold is None:
+            continue
+        if not stock_like or row.target.measure.cumulative_from is not None:
+            continue
+        lines.append(
+            {
+                "name": f"{row.target.code} {row.target.describe()}",
+                "value": round(row.threshold, 4),
+            }
+        )
+    return lines
+
+
+def trends(*, region: Region, year: int, rows: list[TargetRow]) -> list[dict]:
+    """One series per indicator of the rows: quarter by quarter over the region's subtree,
+    with the targets' lines. One SQL query."""
+    indicators: dict[int, Indicator] = {}
+    for row in rows:
+        if row.indicator is not None:
+            indicators.setdefault(row.indicator.pk, row.indicator)
+    infos = {
+        pk: IndicatorInfo(
+            code=i.code,
+            numerator=_element_info(i.numerator),
+            denominator=_element_info(i.denominator) if i.denominator_id else None,
+            scale=float(i.scale),
+        )
+        for pk, i in indicators.items()
+    }
+    element_ids = {e.id for info in infos.values() for e in (info.numerator, info.denominator) if e}
+    sums = quarterly_sums(region, year, element_ids)
+    labels = quarter_labels(year)
+    series = []
+    for pk, indicator in indicators.items():
+        values = quarter_values(sums, infos[pk], labels)
+        series.append(
+            {
+                "code": indicator.code,
+                "name": indicator.name,
+                "unit": indicator.unit,
+                "labels": [f"{y}Q{q}" for y, q in labels],
+                "values": [None if v is None else round(v, 4) for v in values],
+                "regions": quarter_coverage(sums, infos[pk], labels),
+                "targets": _target_lines(rows, indicator),
+            }
+        )
+    return series

@@ -1,0 +1,29 @@
+"""The refusals of the reporting services; each message is for the official, in their language."""
+
+from collections.abc import Callable
+
+from assessments.models import (
+    Submission,
+)
+from assessments.reporting.validation import Issue
+
+
+class ReportingError(Exception):
+    """A request the rules refuse; the message is for the official, in their language."""
+
+
+class Conflict(ReportingError):
+    """Somebody else saved the submission since this user loaded it."""
+
+
+class InvalidFigures(ReportingError):
+    """Figures that break hard rules (or warnings left unexplained at submission)."""
+
+    def __init__(self, message: str, issues: list[Issue]):
+        super().__init__(message)
+        self.issues = issues
+
+
+# Hooks run after a submission is approved or unlocked and the transaction has committed
+# (the assessment app registers its re-scoring here; reporting does not import it).
+after_decision: list[Callable[[Submission], None]] = []

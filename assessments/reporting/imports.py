@@ -1,0 +1,290 @@
+"""Bulk import (Excel, API): every row checked, then all written or nothing."""
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from assessments.models import (
+    DataElement,
+    Period,
+    Submission,
+)
+from assessments.reporting import selectors, services
+from assessments.reporting.errors import Conflict, ReportingError
+from assessments.reporting.validation import validate
+from portal.models import Region
+from portal.scoping import can_enter_for, can_see_region
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """One figure of an upload, with where it stands so that problems can name the cell."""
+
+    sheet: str
+    row: int
+    region_code: str
+    element_code: str
+    value: object
+    comment: str = ""
+    version: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportProblem:
+    sheet: str
+    row: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        where = (
+            _("工作表“%(sheet)s”第 %(row)d 行") % {"sheet": self.sheet, "row": self.row}
+            if self.row
+            else _("工作表“%(sheet)s”") % {"sheet": self.sheet}
+        )
+        if self.column:
+            return _("%(where)s【%(column)s】：%(message)s") % {
+                "where": where,
+                "column": self.column,
+                "message": self.message,
+            }
+        return _("%(where)s：%(message)s") % {"where": where, "message": self.message}
+
+
+class ImportRejected(ReportingError):
+    def __init__(self, problems: list[ImportProblem]):
+        count = len(problems)
+        message = ngettext(
+            "文件未导入：发现 %(count)d 处问题，已全部列出，没有保存任何数据。",
+            "文件未导入：发现 %(count)d 处问题，已全部列出，没有保存任何数据。",
+            count,
+        )
+        super().__init__(message % {"count": count})
+        self.problems = problems
+
+
+@dataclass
+class ImportResult:
+    rows: int = 0
+    submissions: int = 0
+    changed: int = 0
+    warnings: list[ImportProblem] = field(default_factory=list)
+
+
+# The template's column headers: part of the file format, so never translated (a problem names
+# the column as it is headed in the file).
+REGION_COLUMN, ELEMENT_COLUMN, VALUE_COLUMN, COMMENT_COLUMN, VERSION_COLUMN = (
+    "区划代码",
+    "数据项代码",
+    "本季度数值",
+    "说明",
+    "版本",
+)
+
+
+def import_rows(
+    *, user, period: Period, rows: Iterable[ImportRow], source: str = "excel"
+) -> ImportResult:
+    """Validate every row, then save all of them in one transaction, or none with every problem."""
+    rows = list(rows)
+    problems: list[ImportProblem] = []
+    regions = {r.code: r for r in Region.objects.filter(code__in={row.region_code for row in rows})}
+    elements = {e.code: e for e in DataElement.objects.filter(is_active=True)}
+    by_region: dict[str, list[ImportRow]] = defaultdict(list)
+    entered = {
+        pk: {e.code for e in found}
+        for pk, found in selectors.elements_by_region(list(regions.values())).items()
+    }
+
+    def entered_by(region: Region) -> set[str]:
+        return entered[region.pk]
+
+    seen: dict[tuple[str, str], int] = {}
+    for row in rows:
+        region = regions.get(row.region_code)
+        # Outside the user's scope a region is simply not there: no name, no confirmation.
+        if region is None or not can_see_region(user, region):
+            problems.append(
+                ImportProblem(
+                    row.sheet,
+                    row.row,
+                    REGION_COLUMN,
+                    _("区划代码“%(code)s”不存在") % {"code": row.region_code},
+                )
+            )
+            continue
+        if not can_enter_for(user, region):
+            problems.append(
+                ImportProblem(
+                    row.sheet,
+                    row.row,
+                    REGION_COLUMN,
+                    _("您无权填报“%(region)s”的数据") % {"region": region.name},
+                )
+            )
+            continue
+        element = elements.get(row.element_code)
+        if element is None:
+            problems.append(ImportProblem(row.sheet, row.row, ELEMENT_COLUMN,
+                _("数据项代码“%(code)s”不存在") % {"code": row.element_code}))  # fmt: skip
+            continue
+        if row.element_code not in entered_by(region):
+            problems.append(ImportProblem(row.sheet, row.row, ELEMENT_COLUMN,
+                _("“%(element)s”不由%(region)s填报")
+                % {"element": element.name, "region": region.name}))  # fmt: skip
+            continue
+        key = (row.region_code, row.element_code)
+        if key in seen:
+            problems.append(
+                ImportProblem(
+                    row.sheet,
+                    row.row,
+                    ELEMENT_COLUMN,
+                    _("与第 %(row)d 行重复（同一区划、同一数据项）") % {"row": seen[key]},
+                )
+            )
+            continue
+        seen[key] = row.row
+        by_region[row.region_code].append(row)
+
+    submissions = {
+        s.region.code: s
+        for s in Submission.objects.filter(
+            period=period, region__code__in=list(by_region)
+        ).select_related("region", "period")
+    }
+    histories = selectors.histories_for([regions[code].pk for code in by_region], period)
+    specs_by_set: dict[frozenset, tuple] = {}
+    prepared = []
+    for code, region_rows in by_region.items():
+        region = regions[code]
+        codes = frozenset(entered_by(region))
+        if codes not in specs_by_set:
+            level_elements = [e for e in elements.values() if e.code in codes]
+            level_elements.sort(key=lambda e: (e.order, e.code))
+            specs_by_set[codes] = (
+                level_elements,
+                selectors.element_specs(level_elements),
+                selectors.rule_specs(level_elements),
+            )
+        level_elements, specs, rules = specs_by_set[codes]
+        submission = submissions.get(code)
+        first = region_rows[0]
+        if submission is not None:
+            try:
+                services.check_editable(submission)
+            except ReportingError as error:
+                problems.append(
+                    ImportProblem(
+                        first.sheet,
+                        first.row,
+                        REGION_COLUMN,
+                        _("%(region)s：%(message)s") % {"region": region.name, "message": error},
+                    )
+                )
+                continue
+            # Version 0 in a template means "nothing had been entered when it was downloaded".
+            versions = {row.version for row in region_rows if row.version is not None}
+            if versions and versions != {submission.version}:
+                problems.append(ImportProblem(first.sheet, first.row, VERSION_COLUMN,
+                    _("%(region)s的数据在模板下载后已被修改（模板为第 %(template)d 版，"
+                      "当前为第 %(current)d 版），请重新下载模板")
+                    % {"region": region.name, "template": min(versions),
+                       "current": submission.version}))  # fmt: skip
+                continue
+        elif any(row.version for row in region_rows):
+            problems.append(ImportProblem(first.sheet, first.row, VERSION_COLUMN,
+                _("%(region)s：模板中的版本号与系统不符，请重新下载模板")
+                % {"region": region.name}))  # fmt: skip
+            continue
+        elif not selectors.window_open(period, region):
+            problems.append(ImportProblem(first.sheet, first.row, REGION_COLUMN,
+                _("%(region)s：%(period)s不在填报期内")
+                % {"region": region.name, "period": selectors.period_name(period)}))  # fmt: skip
+            continue
+        raw = {row.element_code: row.value for row in region_rows}
+        outcome = validate(specs, raw, rules, histories.get(region.pk, {}))
+        row_of = {row.element_code: row for row in region_rows}
+        for issue in outcome.issues:
+            row = row_of.get(issue.element, first)
+            column = VALUE_COLUMN
+            message = _("%(region)s：%(message)s") % {
+                "region": region.name,
+                "message": issue.message,
+            }
+            problem = ImportProblem(row.sheet, row.row, column, message)
+            if issue.is_error:
+                problems.append(problem)
+        prepared.append((region, submission, region_rows, outcome, level_elements))
+
+    if problems:
+        problems.sort(key=lambda p: (p.sheet, p.row))
+        raise ImportRejected(problems)
+
+    result = ImportResult(rows=len(rows), submissions=len(prepared))
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                created = Submission.objects.bulk_create(
+                    [
+                        Submission(region=region, period=period, version=2)
+                        for region, submission, *_rest in prepared
+                        if submission is None
+                    ]
+                )
+        except IntegrityError:
+            raise Conflict(
+                _(
+                    "保存冲突：在您上传期间，其他人已为其中的区划创建了本季度数据。"
+                    "您的文件没有保存任何内容，请重新下载模板。"
+                )
+            ) from None
+        new_by_region = {s.region_id: s for s in created}
+        _bump_versions(
+            [submission for _region, submission, *_rest in prepared if submission is not None]
+        )
+        writes = []
+        for region, submission, region_rows, outcome, level_elements in prepared:
+            submission = submission or new_by_region[region.pk]
+            present = {row.element_code for row in region_rows}
+            # Only the elements present in the file are touched; others keep their figures.
+            touched = [e for e in level_elements if e.code in present]
+            comments = {row.element_code: row.comment for row in region_rows}
+            writes.append(services.ValueWrite(submission, touched, outcome, comments))
+            row_of = {row.element_code: row for row in region_rows}
+            for warning in outcome.warnings:
+                row = row_of[warning.element]
+                message = _("%(region)s：%(message)s") % {
+                    "region": region.name,
+                    "message": warning.message,
+                }
+                result.warnings.append(ImportProblem(row.sheet, row.row, VALUE_COLUMN, message))
+        result.changed = services.write_values(writes, user, source)
+    return result
+
+
+def _bump_versions(submissions: list[Submission]) -> None:
+    """Claim many submissions at once (one UPDATE per distinct version), or raise Conflict."""
+    by_version: dict[int, list[Submission]] = defaultdict(list)
+    for submission in submissions:
+        by_version[submission.version].append(submission)
+    now = timezone.now()
+    for version, group in by_version.items():
+        updated = Submission.objects.filter(pk__in=[s.pk for s in group], version=version).update(
+            version=F("version") + 1, updated_at=now
+        )
+        if updated != len(group):
+            raise Conflict(
+                _(
+                    "保存冲突：在您上传期间，其他人修改了其中部分区划的数据。"
+                    "您的文件没有保存任何内容，请重新下载模板后再上传。"
+                )
+            )
+        for submission in group:
+            submission.version = version + 1
