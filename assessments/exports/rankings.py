@@ -31,12 +31,12 @@ from assessments.models import (
     TargetWarning,
 )
 from assessments.reporting import selectors
-from assessments.reporting.excel import string_cell
 from assessments.workspace.owed import owed_items, per_department, reported_items
 from assessments.workspace.states import TargetState, target_states
 from portal.models import Department, Region, RegionLevel
 from portal.periods import Quarter
 from portal.scoping import export_q
+from portal.spreadsheets import string_cell
 from targets.models import Target
 from targets.status import AMBER, GREEN, LEVEL_KINDS, RED, UNKNOWN
 

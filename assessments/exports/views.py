@@ -8,11 +8,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.exports import rankings as exports
-from assessments.reporting.excel import XLSX_CONTENT_TYPE, content_disposition
 from portal import periods
 from portal.models import Region, Role
 from portal.periods import Quarter
 from portal.scoping import can_export_for, is_unrestricted
+from portal.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
 
 
 def _may_export(user) -> bool:

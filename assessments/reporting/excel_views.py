@@ -16,9 +16,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import Period
-from assessments.reporting import excel
+from assessments.reporting import excel_import, excel_limits, excel_template, imports
 from assessments.reporting.errors import Conflict, ReportingError
 from assessments.reporting.imports import ImportRejected
+from portal import spreadsheets
 
 MAX_LISTED_WARNINGS = 20
 
@@ -28,7 +29,7 @@ def _period(year: int, quarter: int) -> Period:
 
 
 def _regions_or_404(user):
-    regions = excel.enterable_regions(user)
+    regions = excel_template.enterable_regions(user)
     if not regions:
         raise Http404(_("您没有需要填报数据的区划"))
     return regions
@@ -40,12 +41,12 @@ def download_template(request, year: int, quarter: int):
     """The quarter's .xlsx template for every region the user enters for."""
     period = _period(year, quarter)
     regions = _regions_or_404(request.user)
-    data = excel.build_template(user=request.user, period=period, regions=regions)
-    anchor = excel.entry_anchor(request.user)
-    filename = excel.template_filename(anchor, period)
+    data = excel_template.build_template(user=request.user, period=period, regions=regions)
+    anchor = excel_template.entry_anchor(request.user)
+    filename = excel_template.template_filename(anchor, period)
     fallback = f"template_{anchor.code if anchor else 'all'}_{period.year}Q{period.quarter}.xlsx"
-    response = HttpResponse(data, content_type=excel.XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = excel.content_disposition(filename, fallback)
+    response = HttpResponse(data, content_type=spreadsheets.XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = spreadsheets.content_disposition(filename, fallback)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -92,7 +93,7 @@ def _too_large(max_bytes: int) -> str:
 @require_http_methods(["GET", "POST"])
 def upload_workbook(request, year: int, quarter: int):
     """GET: the upload form; POST: import the file, all rows or none."""
-    max_bytes = excel.limit("MAX_UPLOAD_BYTES")
+    max_bytes = excel_limits.limit("MAX_UPLOAD_BYTES")
     handler = UploadLimit(max_bytes, request)
     try:
         request.upload_handlers.insert(0, handler)
@@ -107,9 +108,9 @@ def _upload(request, year: int, quarter: int, handler: UploadLimit):
     _regions_or_404(request.user)
     context = {
         "period": period,
-        "region": excel.entry_anchor(request.user),
+        "region": excel_template.entry_anchor(request.user),
         "max_mb": f"{handler.max_bytes / 1024 / 1024:g}",
-        "sheet": excel.SHEET,
+        "sheet": excel_template.SHEET,
         "error": "",
         "problems": [],
     }
@@ -124,7 +125,7 @@ def _upload(request, year: int, quarter: int, handler: UploadLimit):
         context["error"] = _("请选择要上传的 Excel 文件（.xlsx）。")
     else:
         try:
-            result = excel.import_workbook(
+            result = excel_import.import_workbook(
                 user=request.user, period=period, data=upload.read(handler.max_bytes + 1)
             )
         except ImportRejected as rejected:
@@ -152,7 +153,7 @@ def _upload(request, year: int, quarter: int, handler: UploadLimit):
                 messages.warning(
                     request,
                     _("%(warning)s（提交前请在“%(column)s”列写明原因）")
-                    % {"warning": warning, "column": excel.COMMENT_COLUMN},
+                    % {"warning": warning, "column": imports.COMMENT_COLUMN},
                 )
             if len(result.warnings) > MAX_LISTED_WARNINGS:
                 messages.warning(

@@ -20,7 +20,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments.models import Period, Status, Submission
-from assessments.reporting import errors, excel, imports, selectors, services
+from assessments.reporting import errors, excel_template, imports, selectors, services
 from assessments.reporting.validation import ElementSpec, RuleSpec, validate
 from portal.models import Region, Role
 from targets.models import DocumentDraft
@@ -259,8 +259,8 @@ def download(client, period):
 
 def with_value(data: bytes, element: str, value) -> bytes:
     book = openpyxl.load_workbook(io.BytesIO(data))
-    columns = {cell.value: index for index, cell in enumerate(book[excel.SHEET][1])}
-    for cells in book[excel.SHEET].iter_rows(min_row=2):
+    columns = {cell.value: index for index, cell in enumerate(book[excel_template.SHEET][1])}
+    for cells in book[excel_template.SHEET].iter_rows(min_row=2):
         if cells[columns[imports.ELEMENT_COLUMN]].value == element:
             cells[columns[imports.VALUE_COLUMN]].value = value
     out = io.BytesIO()
@@ -288,7 +288,7 @@ def test_an_upload_with_a_bad_row_lists_its_problem_in_english(client, people, p
     assert response.status_code == 400
     [problem] = response.context["problems"]
     # The sheet and column keep their headings in the file; the message is English.
-    assert (problem.sheet, problem.column) == (excel.SHEET, imports.VALUE_COLUMN)
+    assert (problem.sheet, problem.column) == (excel_template.SHEET, imports.VALUE_COLUMN)
     assert problem.message.startswith("鼓山镇: ")
     assert problem.message.endswith("cannot be negative (entered -3)")
     body = text_of(response)
@@ -298,7 +298,7 @@ def test_an_upload_with_a_bad_row_lists_its_problem_in_english(client, people, p
     for chinese in ["文件未导入", "不能为负数", "没有保存任何数据"]:
         assert chinese not in body, chinese
     with translation.override("en"):
-        assert str(problem).startswith(f"Sheet “{excel.SHEET}”, row ")
+        assert str(problem).startswith(f"Sheet “{excel_template.SHEET}”, row ")
         assert f"[{imports.VALUE_COLUMN}]: 鼓山镇: " in str(problem)
 
 
@@ -324,10 +324,20 @@ def test_the_templates_instructions_follow_the_language_and_its_headings_do_not(
     response = download(client, period)
     english = openpyxl.load_workbook(io.BytesIO(response.content))
     # The data sheet is the file format: the same sheet and headings in every language.
-    assert english.sheetnames == chinese.sheetnames == [excel.SHEET, excel.HELP_SHEET]
-    headings = [cell.value for cell in english[excel.SHEET][1]]
-    assert headings == [cell.value for cell in chinese[excel.SHEET][1]] == list(excel.COLUMNS)
-    guide = [row[0] for row in english[excel.HELP_SHEET].iter_rows(values_only=True) if row[0]]
+    assert (
+        english.sheetnames
+        == chinese.sheetnames
+        == [excel_template.SHEET, excel_template.HELP_SHEET]
+    )
+    headings = [cell.value for cell in english[excel_template.SHEET][1]]
+    assert (
+        headings
+        == [cell.value for cell in chinese[excel_template.SHEET][1]]
+        == list(excel_template.COLUMNS)
+    )
+    guide = [
+        row[0] for row in english[excel_template.HELP_SHEET].iter_rows(values_only=True) if row[0]
+    ]
     assert guide[0] == "鼓山镇 Q1 2090 quality indicator reporting template · Instructions"
     assert guide[1].startswith("Reporting period: Q1 2090, reporting window ")
     assert guide[2].startswith(
@@ -340,8 +350,10 @@ def test_the_templates_instructions_follow_the_language_and_its_headings_do_not(
     for line in prose:
         # Only the names quoted from the file itself remain Chinese.
         cleaned = line.replace(imports.VALUE_COLUMN, "").replace(imports.COMMENT_COLUMN, "")
-        assert not CJK.search(cleaned.replace(excel.SHEET, "")), line
-    chinese_guide = [row[0] for row in chinese[excel.HELP_SHEET].iter_rows(values_only=True)]
+        assert not CJK.search(cleaned.replace(excel_template.SHEET, "")), line
+    chinese_guide = [
+        row[0] for row in chinese[excel_template.HELP_SHEET].iter_rows(values_only=True)
+    ]
     assert chinese_guide[0] == "鼓山镇2090年第1季度质量指标填报模板 · 填报说明"
     filename = quote("鼓山镇_2090_Q1_reporting_template.xlsx", safe="")
     assert f"filename*=UTF-8''{filename}" in response["Content-Disposition"]

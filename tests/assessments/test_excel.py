@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from assessments.models import AuditEntry, DataElement, Period, Submission, Value
-from assessments.reporting import excel, selectors, services
+from assessments.reporting import excel_import, excel_template, selectors, services
 from assessments.reporting.imports import (
     COMMENT_COLUMN,
     ELEMENT_COLUMN,
@@ -21,11 +21,12 @@ from assessments.reporting.imports import (
     VALUE_COLUMN,
     VERSION_COLUMN,
 )
+from portal import spreadsheets
 from portal.models import Region
 
 from .conftest import BAODI, GUSHAN, JINAN, TOWN_FIGURES, XINDIAN
 
-COL = {name: index for index, name in enumerate(excel.COLUMNS)}
+COL = {name: index for index, name in enumerate(excel_template.COLUMNS)}
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -51,7 +52,7 @@ def load(data: bytes):
 
 
 def data_rows(book):
-    return list(book[excel.SHEET].iter_rows(min_row=2))
+    return list(book[excel_template.SHEET].iter_rows(min_row=2))
 
 
 def fill(data: bytes, figures=None, comments=None, edit=None) -> bytes:
@@ -124,9 +125,9 @@ def region(code):
     ],
 )
 def test_safe_cell_escapes_what_a_spreadsheet_would_evaluate(text):
-    escaped = excel.safe_cell(text)
+    escaped = spreadsheets.safe_cell(text)
     assert escaped == "'" + text
-    assert excel.unescape_cell(escaped) == text
+    assert spreadsheets.unescape_cell(escaped) == text
     ws = openpyxl.Workbook().active
     ws["A1"] = escaped
     assert ws["A1"].data_type == "s"
@@ -136,14 +137,14 @@ def test_safe_cell_escapes_what_a_spreadsheet_would_evaluate(text):
     "value", [0, 7, -5, 3.5, Decimal("-1.25"), None, True, date(2025, 3, 31), "鼓山镇", "", "a=b"]
 )
 def test_safe_cell_leaves_numbers_and_plain_text_alone(value):
-    assert excel.safe_cell(value) == value
-    assert type(excel.safe_cell(value)) is type(value)
+    assert spreadsheets.safe_cell(value) == value
+    assert type(spreadsheets.safe_cell(value)) is type(value)
 
 
 def test_safe_cell_turns_lazy_text_into_text_and_drops_characters_a_sheet_cannot_hold():
-    assert excel.safe_cell(gettext_lazy("说明")) == "说明"
-    assert excel.safe_cell("a\x00b\x0bc") == "abc"
-    assert excel.unescape_cell("'plain") == "'plain"  # only escapes are undone
+    assert spreadsheets.safe_cell(gettext_lazy("说明")) == "说明"
+    assert spreadsheets.safe_cell("a\x00b\x0bc") == "abc"
+    assert spreadsheets.unescape_cell("'plain") == "'plain"  # only escapes are undone
 
 
 # --- download ----------------------------------------------------------------------------------
@@ -153,16 +154,16 @@ def test_the_template_lists_every_region_and_element_the_official_enters(client,
     client.force_login(people["district"])
     response = client.get(template_url(period))
     assert response.status_code == 200
-    assert response["Content-Type"] == excel.XLSX_CONTENT_TYPE
+    assert response["Content-Type"] == spreadsheets.XLSX_CONTENT_TYPE
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     encoded = disposition.split("filename*=UTF-8''", 1)[1]
     assert unquote(encoded) == "晋安区_2090年第1季度_填报模板.xlsx"
 
     book = load(response.content)
-    assert book.sheetnames == [excel.SHEET, excel.HELP_SHEET]
-    sheet = book[excel.SHEET]
-    assert [c.value for c in sheet[1]] == list(excel.COLUMNS)
+    assert book.sheetnames == [excel_template.SHEET, excel_template.HELP_SHEET]
+    sheet = book[excel_template.SHEET]
+    assert [c.value for c in sheet[1]] == list(excel_template.COLUMNS)
     assert sheet.freeze_panes == "A2"
     assert sheet.column_dimensions["D"].width >= 30
 
@@ -177,20 +178,22 @@ def test_the_template_lists_every_region_and_element_the_official_enters(client,
     assert len({code for code, _ in got}) == 10  # the district and its 9 towns
     assert all(c[COL[VERSION_COLUMN]].value == 0 for c in data_rows(book))  # nothing entered yet
 
-    guide = "\n".join(str(c.value) for row in book[excel.HELP_SHEET].iter_rows() for c in row)
+    guide = "\n".join(
+        str(c.value) for row in book[excel_template.HELP_SHEET].iter_rows() for c in row
+    )
     assert "整体导入" in guide and "合格批次不能大于抽查批次" in guide and "批" in guide
 
 
 def test_only_the_value_and_comment_columns_are_unlocked(client, people, period):
     book = load(download(client, people["district"], period))
-    sheet = book[excel.SHEET]
+    sheet = book[excel_template.SHEET]
     assert sheet.protection.sheet is True
     assert all(cell.protection.locked for cell in sheet[1])
     editable = {COL[VALUE_COLUMN], COL[COMMENT_COLUMN]}
     for cells in data_rows(book):
         for index, cell in enumerate(cells):
             assert cell.protection.locked is (index not in editable), cell.coordinate
-    assert book[excel.HELP_SHEET].protection.sheet is True
+    assert book[excel_template.HELP_SHEET].protection.sheet is True
 
 
 def test_the_template_carries_stored_figures_comparisons_and_the_version(client, people, period):
@@ -325,7 +328,7 @@ def test_one_bad_row_saves_nothing_and_names_its_cell(
     assert response.status_code == 400
     assert nothing_saved() and not Submission.objects.exists()
     [(sheet, row, col, message)] = problems(response)
-    assert (sheet, row, col) == (excel.SHEET, row_of(data, GUSHAN, element), column)
+    assert (sheet, row, col) == (excel_template.SHEET, row_of(data, GUSHAN, element), column)
     assert words in message and "鼓山镇" in message
     body = response.content.decode()
     assert "没有保存任何数据" in body and f'<td class="num">{row}</td>' in body
@@ -443,7 +446,7 @@ def test_codes_typed_as_numbers_are_read_as_codes(client, people, period):
 def test_blank_and_trailing_rows_are_ignored_and_row_numbers_stay_true(client, people, period):
     data = download(client, people["district"], period)
     book = load(fill(data, town()))
-    sheet = book[excel.SHEET]
+    sheet = book[excel_template.SHEET]
     last = sheet.max_row
     sheet.cell(row=last + 3, column=1).value = None  # styled-empty rows after the data
     sheet.cell(row=last + 5, column=COL[COMMENT_COLUMN] + 1).value = "   "
@@ -451,7 +454,7 @@ def test_blank_and_trailing_rows_are_ignored_and_row_numbers_stay_true(client, p
     book.save(out)
     assert upload(client, period, out.getvalue()).status_code == 303
 
-    rows, issues = excel.read_rows(fill(data, {(XINDIAN, "nat_sampled"): 5}))
+    rows, issues = excel_import.read_rows(fill(data, {(XINDIAN, "nat_sampled"): 5}))
     assert issues == [] and [(r.row, r.region_code, r.value) for r in rows] == [
         (row_of(data, XINDIAN, "nat_sampled"), XINDIAN, 5)
     ]
@@ -469,7 +472,7 @@ def test_a_workbook_without_the_data_sheet_or_a_column_is_refused_by_name(client
     assert "没有名为“填报数据”的工作表" in response.context["error"]
     assert "Sheet1" in response.context["error"]
 
-    book.active.title = excel.SHEET
+    book.active.title = excel_template.SHEET
     book.active.delete_rows(1)
     book.active.append([REGION_COLUMN, ELEMENT_COLUMN, "数值"])
     book.active.append([GUSHAN, "nat_sampled", 3])
@@ -518,7 +521,7 @@ def no_parsing(monkeypatch):
     def fail(data):
         raise AssertionError("the file should have been refused before parsing")
 
-    monkeypatch.setattr(excel, "read_rows", fail)
+    monkeypatch.setattr(excel_import, "read_rows", fail)
 
 
 def test_an_oversize_file_is_refused(client, people, period, settings, no_parsing):
@@ -527,8 +530,8 @@ def test_an_oversize_file_is_refused(client, people, period, settings, no_parsin
     response = upload(client, period, data)
     assert response.status_code == 400
     assert "文件过大" in response.context["error"] and nothing_saved()
-    with pytest.raises(excel.WorkbookRefused, match="文件过大"):
-        excel.inspect_archive(data)
+    with pytest.raises(excel_import.WorkbookRefused, match="文件过大"):
+        excel_import.inspect_archive(data)
 
 
 def zip_of(members: dict[str, bytes]) -> bytes:
@@ -554,11 +557,11 @@ def test_a_zip_bomb_is_refused_before_parsing(client, people, period, no_parsing
 def test_too_much_unpacked_data_or_too_many_members_is_refused(settings):
     settings.EXCEL_MAX_UNCOMPRESSED_BYTES = 100_000
     many = {f"xl/media/{i}.bin": bytes(range(256)) * 40 for i in range(12)}  # ~123 KB, ratio ~1
-    with pytest.raises(excel.WorkbookRefused, match="压缩炸弹"):
-        excel.inspect_archive(zip_of({**XLSX_PARTS, **many}))
+    with pytest.raises(excel_import.WorkbookRefused, match="压缩炸弹"):
+        excel_import.inspect_archive(zip_of({**XLSX_PARTS, **many}))
     settings.EXCEL_MAX_ZIP_MEMBERS = 10
-    with pytest.raises(excel.WorkbookRefused, match="过多"):
-        excel.inspect_archive(zip_of({**XLSX_PARTS, **many}))
+    with pytest.raises(excel_import.WorkbookRefused, match="过多"):
+        excel_import.inspect_archive(zip_of({**XLSX_PARTS, **many}))
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,7 @@ from django.db.utils import DatabaseError
 from django.utils import timezone
 
 from assessments.models import DataElement, Period, Status, Submission, Value
-from assessments.reporting import excel, imports, selectors
+from assessments.reporting import excel_import, excel_template, imports, selectors
 from portal.models import Region, RegionLevel, Role, User
 
 GOAL_ROWS = 10_000
@@ -122,19 +122,19 @@ class Command(BaseCommand):
         self._history(towns, elements, history, rng)
 
         build_started = time.perf_counter()
-        rows = excel.template_rows(period=period, regions=towns)[:rows_wanted]
+        rows = excel_template.template_rows(period=period, regions=towns)[:rows_wanted]
         for row in rows:
             row.value = self._figure(row.element_code, row.region_code, rng)
             if rng.random() < 0.05:
                 row.comment = rng.choice(["含专项抽查", "=季度合计", "-较上季度减少", "新增企业"])
         self._keep_rules(rows, elements)
-        data = excel.render_template(rows, period=period, region=district)
+        data = excel_template.render_template(rows, period=period, region=district)
         build_seconds = time.perf_counter() - build_started
 
         # Warm up the readers' imports on a tiny file so that neither measurement pays them.
         pd.read_excel(
-            io.BytesIO(excel.render_template(rows[:2], period=period, region=district)),
-            sheet_name=excel.SHEET,
+            io.BytesIO(excel_template.render_template(rows[:2], period=period, region=district)),
+            sheet_name=excel_template.SHEET,
             engine="openpyxl",
             dtype=object,
         )
@@ -144,7 +144,7 @@ class Command(BaseCommand):
         gc.collect()
         rss_before = _maxrss_mb()
         started = time.perf_counter()
-        result = excel.import_workbook(user=user, period=period, data=data)
+        result = excel_import.import_workbook(user=user, period=period, data=data)
         seconds = time.perf_counter() - started
         rss_after = _maxrss_mb()
         saved = Value.objects.filter(submission__period=period).count()
@@ -157,14 +157,14 @@ class Command(BaseCommand):
         profiler = cProfile.Profile() if options["profile"] else None
         with connection.execute_wrapper(queries):
             t = time.perf_counter()
-            excel.inspect_archive(data)
+            excel_import.inspect_archive(data)
             stages["zip_checks"] = time.perf_counter() - t
             t = time.perf_counter()
-            import_rows, problems = excel.read_rows(data)
+            import_rows, problems = excel_import.read_rows(data)
             stages["parse"] = time.perf_counter() - t
             assert not problems, problems[:3]
             t = time.perf_counter()
-            import_rows, problems = excel.outside_scope(user, import_rows)
+            import_rows, problems = excel_import.outside_scope(user, import_rows)
             stages["scope"] = time.perf_counter() - t
             assert not problems, problems[:3]
             t = time.perf_counter()
@@ -184,7 +184,7 @@ class Command(BaseCommand):
         gc.collect()
         started = time.perf_counter()
         frame = pd.read_excel(
-            io.BytesIO(data), sheet_name=excel.SHEET, engine="openpyxl", dtype=object
+            io.BytesIO(data), sheet_name=excel_template.SHEET, engine="openpyxl", dtype=object
         )
         baseline = time.perf_counter() - started
         assert len(frame) == len(rows)
@@ -194,7 +194,7 @@ class Command(BaseCommand):
         sid = transaction.savepoint()
         gc.collect()
         tracemalloc.start()
-        excel.import_workbook(user=user, period=period, data=data)
+        excel_import.import_workbook(user=user, period=period, data=data)
         _, traced_peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         transaction.savepoint_rollback(sid)
