@@ -1,16 +1,6 @@
-"""Reports for leaders: the rankings and scores of a rulebook as an Excel workbook, and the
-printable quarterly briefing (one page per region: every target with its status, the warnings,
-and how complete the quarter's reporting is).
-
-Both read through ``portal.scoping.export_q``: an office exports its own region and the regions
-below it; anybody else finds nothing (404). Every string written to a cell goes through
-``assessments.excel.string_cell`` so that no text is ever evaluated as a formula.
-"""
+"""Rankings and scores of a rulebook to Excel, for the offices that may export them."""
 
 import io
-from collections import defaultdict
-from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
@@ -23,22 +13,13 @@ from openpyxl.utils import get_column_letter
 
 from assessments.models import (
     Method,
-    Period,
     RegionResult,
     Rulebook,
     RuleItem,
-    Submission,
-    TargetWarning,
 )
-from assessments.reporting import selectors
-from assessments.workspace.owed import owed_items, per_department, reported_items
-from assessments.workspace.states import TargetState, target_states
-from portal.models import Department, Region, RegionLevel
-from portal.periods import Quarter
+from portal.models import Region, RegionLevel
 from portal.scoping import export_q
 from portal.spreadsheets import string_cell
-from targets.models import Target
-from targets.status import AMBER, GREEN, LEVEL_KINDS, RED, UNKNOWN
 
 BOLD = Font(bold=True)
 
@@ -206,169 +187,4 @@ def rankings_filename(rulebook: Rulebook) -> tuple[str, str]:
     return (
         _("%(year)d年%(name)s考核结果.xlsx") % {"year": rulebook.year, "name": rulebook.name},
         f"rankings_{rulebook.year}_{rulebook.pk}.xlsx",
-    )
-
-
-# --- The quarterly briefing -----------------------------------------------------------------------
-
-
-@dataclass
-class DepartmentProgress:
-    department: Department
-    owed: int
-    reported: int
-
-    @property
-    def missing(self) -> int:
-        return self.owed - self.reported
-
-
-@dataclass
-class ReportingState:
-    """How complete the quarter's figures are: the region's own and those of the regions below."""
-
-    own: str | None  # None when the region enters nothing itself
-    own_submission: Submission | None
-    below: selectors.Completeness | None
-
-
-@dataclass
-class BriefingPage:
-    """One printed page: a region."""
-
-    region: Region
-    states: list[TargetState]
-    warnings: list[TargetWarning]
-    reporting: ReportingState | None
-    departments: list[DepartmentProgress] = field(default_factory=list)
-
-    def count(self, status: str) -> int:
-        return sum(1 for s in self.states if s.status == status)
-
-    @property
-    def green(self) -> int:
-        return self.count(GREEN)
-
-    @property
-    def amber(self) -> int:
-        return self.count(AMBER)
-
-    @property
-    def red(self) -> int:
-        return self.count(RED)
-
-    @property
-    def unknown(self) -> int:
-        return self.count(UNKNOWN)
-
-
-@dataclass
-class Briefing:
-    region: Region
-    quarter: Quarter
-    period: Period | None
-    pages: list[BriefingPage]
-    generated_at: datetime
-
-
-def _submission_state(submission: Submission | None, period: Period) -> str:
-    """The states of selectors.completeness, for one region's own submission."""
-    if submission is None:
-        return "missing"
-    if submission.first_submitted_at is None:
-        return "draft"
-    submitted_on = timezone.localtime(submission.first_submitted_at).date()
-    return "late" if submitted_on > period.closes_on else "on_time"
-
-
-def applicable_targets(region: Region, targets: list[Target]) -> list[Target]:
-    """The targets a region is read against: its own, and the level targets (rates, all-or-
-    nothing, relative to a reference) of the regions above it, which hold in every region
-    below. A count set for a whole district (福建名牌产品30项) is not split among its towns."""
-    own = [t for t in targets if t.region_id == region.pk]
-    inherited = [
-        t
-        for t in targets
-        if t.region_id != region.pk
-        and region.path.startswith(t.region.path)
-        and t.kind in LEVEL_KINDS
-    ]
-    return own + inherited
-
-
-def briefing(*, user, region: Region, quarter: Quarter) -> Briefing:
-    """The briefing of a region for a quarter: its own page, then one page per region directly
-    below it (in the user's export scope)."""
-    regions = [region, *Region.objects.filter(export_q(user, None), parent=region).order_by("code")]
-    codes = {code for r in regions for code in r.path.split("/") if code}
-    targets = list(
-        Target.objects.filter(document__in_force=True, region__code__in=codes)
-        .select_related("document", "region", "measure")
-        .prefetch_related("responsible_departments")
-        .order_by("region__path", "document", "order")
-    )
-    per_region = {r.pk: applicable_targets(r, targets) for r in regions}
-    states = target_states([(t, r) for r in regions for t in per_region[r.pk]], quarter.year)
-    by_region: dict[int, list[TargetState]] = defaultdict(list)
-    for state in states:
-        by_region[state.region.pk].append(state)
-
-    warnings: dict[int, list[TargetWarning]] = defaultdict(list)
-    for warning in (
-        TargetWarning.objects.filter(year=quarter.year, region__in=[r.pk for r in regions])
-        .select_related("region", "target")
-        .order_by("-level", "target__order", "pk")
-    ):
-        warnings[warning.region_id].append(warning)
-
-    period = Period.objects.filter(year=quarter.year, quarter=quarter.quarter).first()
-    submissions = (
-        {s.region_id: s for s in Submission.objects.filter(period=period, region__in=regions)}
-        if period
-        else {}
-    )
-    entering = selectors.elements_by_region(regions)
-    departments = list(
-        Department.objects.filter(region__in=regions, is_active=True).order_by("name")
-    )
-    ids = [d.pk for d in departments]
-    owed = owed_items(ids)
-    reported = reported_items(quarter, ids) & owed
-    owed_count, reported_count = per_department(owed), per_department(reported)
-    progress: dict[int, list[DepartmentProgress]] = defaultdict(list)
-    for department in departments:
-        if owed_count[department.pk]:
-            progress[department.region_id].append(
-                DepartmentProgress(
-                    department=department,
-                    owed=owed_count[department.pk],
-                    reported=reported_count[department.pk],
-                )
-            )
-
-    pages = []
-    for r in regions:
-        reporting = None
-        if period is not None:
-            own_submission = submissions.get(r.pk)
-            reporting = ReportingState(
-                own=_submission_state(own_submission, period) if entering[r.pk] else None,
-                own_submission=own_submission,
-                below=selectors.completeness(user=user, region=r, period=period),
-            )
-        pages.append(
-            BriefingPage(
-                region=r,
-                states=by_region[r.pk],
-                warnings=warnings[r.pk],
-                reporting=reporting,
-                departments=progress[r.pk],
-            )
-        )
-    return Briefing(
-        region=region,
-        quarter=quarter,
-        period=period,
-        pages=pages,
-        generated_at=timezone.localtime(),
     )

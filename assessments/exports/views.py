@@ -7,7 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from assessments.exports import rankings as exports
+from assessments.exports import briefing as briefing_report
+from assessments.exports import rankings as ranking_export
 from portal import periods
 from portal.models import Region, Role
 from portal.periods import Quarter
@@ -34,12 +35,12 @@ def index(request):
     """Rulebooks with results to export, and the form that opens a briefing."""
     if not _may_export(request.user):
         raise Http404(_("您没有可导出的报表。"))
-    regions = list(exports.briefing_regions(user=request.user).order_by("path"))
+    regions = list(briefing_report.briefing_regions(user=request.user).order_by("path"))
     return render(
         request,
         "exports/index.html",
         {
-            "rulebooks": exports.rulebooks_for(user=request.user),
+            "rulebooks": ranking_export.rulebooks_for(user=request.user),
             "regions": regions,
             "quarters": _recent_quarters(),
             "default_quarter": Quarter.of(periods.today()).previous(),
@@ -51,9 +52,9 @@ def index(request):
 @require_GET
 def rankings(request, pk: int):
     """The rulebook's rankings and scores as an .xlsx download."""
-    rulebook = exports.rulebook_for(user=request.user, pk=pk)
-    data = exports.rankings_workbook(rulebook=rulebook, user=request.user)
-    filename, fallback = exports.rankings_filename(rulebook)
+    rulebook = ranking_export.rulebook_for(user=request.user, pk=pk)
+    data = ranking_export.rankings_workbook(rulebook=rulebook, user=request.user)
+    filename, fallback = ranking_export.rankings_filename(rulebook)
     response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = content_disposition(filename, fallback)
     response["Cache-Control"] = "private, no-store"
@@ -80,5 +81,5 @@ def briefing(request):
             raise Http404(_("季度格式应为 2026Q1。"))
     else:
         quarter = Quarter.of(periods.today()).previous()
-    report = exports.briefing(user=user, region=region, quarter=quarter)
+    report = briefing_report.briefing(user=user, region=region, quarter=quarter)
     return render(request, "exports/briefing.html", {"report": report})
