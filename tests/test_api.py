@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from assessments.models import AuditEntry, Period, Status, Submission
 from assessments.reporting import selectors, services
+from portal import periods
 from portal.models import Department, Region, Role
 from targets.models import PolicyDocument, Target
 
@@ -28,7 +29,7 @@ PASSWORD = "correct-horse-battery"  # tests/conftest.py make_user
 @pytest.fixture
 def period(db):
     """A quarter whose entry window is open today."""
-    today = selectors.today()
+    today = periods.today()
     return Period.objects.create(
         year=2090,
         quarter=1,

@@ -24,6 +24,7 @@ from schemathesis import GenerationMode
 
 from assessments.models import Period
 from assessments.reporting import selectors, services
+from portal import periods
 from portal.models import Region, Role
 from portal.wsgi import application
 from targets.models import PolicyDocument, Target
@@ -91,7 +92,7 @@ def in_process_wsgi():
 @pytest.fixture
 def reference_world(make_user):
     """An open quarter, a district official, the office above the towns, and some data."""
-    today = selectors.today()
+    today = periods.today()
     period = Period.objects.create(
         year=2090,
         quarter=1,

@@ -28,7 +28,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import translation
 
 from assessments.models import AssessmentRun, Submission
-from assessments.reporting import selectors
+from portal import periods
 from portal.scoping import scope_key
 
 TIMEOUT = 300
@@ -108,7 +108,7 @@ class Reads:
             region.pk,
             year,
             translation.get_language(),
-            selectors.today(),
+            periods.today(),
             version(),
         ]
         if hasattr(params, "lists"):  # a QueryDict: every value of every parameter

@@ -11,7 +11,6 @@ from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from assessments.dashboard import access, panels, trends
 from assessments.dashboard import cache as dashboard_cache
 from assessments.dashboard import table as target_table
 from assessments.models import TargetWarning
+from portal import periods
 from portal.scoping import can_see_region
 
 
@@ -36,7 +36,7 @@ def _json_login_required(view):
 
 def _year(request) -> tuple[int, list[int]]:
     years = access.published_years()
-    year = access.pick_year(request.GET.get("year"), years, timezone.localdate().year)
+    year = access.pick_year(request.GET.get("year"), years, periods.today().year)
     return year, years
 
 

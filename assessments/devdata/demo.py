@@ -33,6 +33,7 @@ from assessments.models import (
 )
 from assessments.reporting import selectors, services
 from portal.models import Region, Role, User
+from portal.periods import completed_quarters
 
 # Pairs of (qualified, sampled) elements and the base sample size of a town per quarter.
 RATE_PAIRS = {
@@ -66,20 +67,6 @@ class DemoReport:
     submissions: int = 0
     values: int = 0
     statuses: Counter = field(default_factory=Counter)
-
-
-def quarter_of(day: date) -> tuple[int, int]:
-    return day.year, (day.month - 1) // 3 + 1
-
-
-def completed_quarters(today: date, count: int) -> list[tuple[int, int]]:
-    """The ``count`` quarters before the one ``today`` falls in, oldest first."""
-    year, quarter = quarter_of(today)
-    result = []
-    for _ in range(count):
-        year, quarter = (year, quarter - 1) if quarter > 1 else (year - 1, 4)
-        result.append((year, quarter))
-    return list(reversed(result))
 
 
 def _aware(day: date, hour: int) -> datetime:
@@ -148,8 +135,8 @@ def generate_demo_data(*, today: date, seed: int = 2026, quarters: int = 7) -> D
         return DemoReport(skipped=True)
     rng = random.Random(seed)
     report = DemoReport()
-    keys = completed_quarters(today, quarters)
-    for year in sorted({year for year, _ in keys} | {quarter_of(today)[0]}):
+    keys = [(q.year, q.quarter) for q in completed_quarters(today, quarters)]
+    for year in sorted({year for year, _ in keys} | {today.year}):
         services.ensure_periods(year=year)
     periods = [Period.objects.get(year=y, quarter=q) for y, q in keys]
     report.periods = [p.label for p in periods]

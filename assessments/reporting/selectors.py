@@ -25,6 +25,7 @@ from assessments.models import (
     WindowReopening,
 )
 from assessments.reporting.validation import ElementSpec, RuleSpec
+from portal import periods
 from portal.models import Region, Role
 from portal.scoping import anchor_region, is_unrestricted, subtree_q
 
@@ -173,14 +174,10 @@ def comparison_values(
     )
 
 
-def today() -> date:
-    return timezone.localdate()
-
-
 def window_open(period: Period, region: Region, on: date | None = None) -> bool:
     """Whether the region may enter figures for the period on that day: inside the window, or
     reopened by the office for the region or one above it."""
-    on = on or today()
+    on = on or periods.today()
     if period.opens_on <= on <= period.closes_on:
         return True
     codes = [code for code in region.path.split("/") if code]
@@ -194,7 +191,7 @@ def window_open(period: Period, region: Region, on: date | None = None) -> bool:
 
 def current_period(on: date | None = None) -> Period | None:
     """The latest period whose window has opened."""
-    on = on or today()
+    on = on or periods.today()
     return Period.objects.filter(opens_on__lte=on).order_by("-year", "-quarter").first()
 
 

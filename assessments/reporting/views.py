@@ -32,6 +32,7 @@ from assessments.models import (
 from assessments.reporting import errors, selectors, services
 from assessments.reporting import references as reference_service
 from assessments.reporting.validation import Issue, ParseError, parse_number, validate
+from portal import periods
 from portal.models import Region, Role
 from portal.scoping import can_approve_for, can_enter_for, can_see_region, visible_regions
 
@@ -421,6 +422,6 @@ def reference_values(request):
             "regions": regions,
             "indicators": relative,
             "may_record": request.user.role == Role.OFFICE or request.user.is_superuser,
-            "year": date.today().year,
+            "year": periods.today().year,
         },
     )

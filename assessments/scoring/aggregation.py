@@ -70,33 +70,6 @@ def _attach_weights(
     )
 
 
-def over_time(values: pd.DataFrame, rules: dict[str, ElementRule]) -> pd.DataFrame:
-    """The year's figure per region and element from its quarters."""
-    if values.empty:
-        return pd.DataFrame(columns=["region", "element", "value"])
-    rule_time = values["element"].map({code: rule.time for code, rule in rules.items()}).fillna(SUM)
-    parts = []
-
-    summed = values[rule_time == SUM]
-    if not summed.empty:
-        parts.append(summed.groupby(["region", "element"], sort=False)["value"].sum().reset_index())
-
-    stocks = values[rule_time == LAST]
-    if not stocks.empty:
-        latest = stocks.sort_values("quarter").groupby(["region", "element"], sort=False).tail(1)
-        parts.append(latest[["region", "element", "value"]])
-
-    averaged = values[rule_time == AVERAGE]
-    if not averaged.empty:
-        with_weights = _attach_weights(averaged, values, rules, ["region", "quarter"])
-        # The weight of a quarter is itself summed over the year (respondents add up).
-        parts.append(
-            _weighted_mean(with_weights, ["region", "element"]).rename("value").reset_index()
-        )
-
-    return pd.concat(parts, ignore_index=True)[["region", "element", "value"]]
-
-
 def combine_children(children: pd.DataFrame, rules: dict[str, ElementRule]) -> pd.DataFrame:
     """Parent figures from children figures (columns region, parent, element, value)."""
     rule_region = children["element"].map({c: r.region for c, r in rules.items()}).fillna(SUM)

@@ -12,9 +12,9 @@ of overlapping it.
 import logging
 
 from celery import shared_task
-from django.utils import timezone
 
 from assessments.scoring import lifecycle, runs
+from portal import periods
 from portal.models import Region, User
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ def rescore_region(self, year: int, region_id: int) -> int | None:
 def nightly_assessment() -> int | None:
     """Celery beat, every night: the full run of the current year (skipped if one is running)."""
     try:
-        return runs.run_year(year=timezone.localdate().year, trigger="nightly").pk
+        return runs.run_year(year=periods.today().year, trigger="nightly").pk
     except lifecycle.RunInProgress:
         logger.info("nightly assessment skipped: a run of this year is in progress")
         return None

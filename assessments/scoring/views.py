@@ -1,7 +1,5 @@
 """The office's assessment page: start the year's run and watch its progress."""
 
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -16,6 +14,7 @@ from assessments.models import (
 )
 from assessments.scoring import lifecycle
 from assessments.scoring import services as run_services
+from portal import periods
 from portal.models import Role
 
 
@@ -28,7 +27,7 @@ def assessment_runs(request):
     """The office starts the year's assessment and watches it; the last runs and their data."""
     if not _may_run(request.user):
         raise PermissionDenied(_("只有领导小组办公室可以启动考核计算。"))
-    year = int(request.GET.get("year") or request.POST.get("year") or date.today().year)
+    year = int(request.GET.get("year") or request.POST.get("year") or periods.today().year)
     if request.method == "POST":
         started = run_services.enqueue_year(year=year, user=request.user)
         if started:

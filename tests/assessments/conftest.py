@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 
 from assessments.models import Period
-from assessments.reporting.selectors import today
 from portal.models import Role
+from portal.periods import today
 
 JINAN, GUSHAN, XINDIAN, BAODI = "350111", "350111100", "350111101", "120115"
 

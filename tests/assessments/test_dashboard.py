@@ -35,9 +35,9 @@ from assessments.models import (
     Value,
 )
 from assessments.reporting import services
-from assessments.reporting.selectors import today
 from assessments.scoring import lifecycle, runs
 from portal.models import Department, Region, RegionLevel, Role
+from portal.periods import today
 from targets.models import PolicyDocument, Target
 
 YEAR = 2090

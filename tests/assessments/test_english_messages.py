@@ -20,8 +20,9 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from assessments.models import Period, Status, Submission
-from assessments.reporting import errors, excel_template, imports, selectors, services
+from assessments.reporting import errors, excel_template, imports, services
 from assessments.reporting.validation import ElementSpec, RuleSpec, validate
+from portal import periods
 from portal.models import Region, Role
 from targets.models import DocumentDraft
 
@@ -104,8 +105,8 @@ def test_a_closed_window_names_the_quarter_and_its_dates_in_the_users_language(p
     closed = Period.objects.create(
         year=2089,
         quarter=4,
-        opens_on=selectors.today() - timedelta(days=60),
-        closes_on=selectors.today() - timedelta(days=30),
+        opens_on=periods.today() - timedelta(days=60),
+        closes_on=periods.today() - timedelta(days=30),
     )
     submission = services.open_submission(user=people["town"], region=region(GUSHAN), period=closed)
     opens, closes = closed.opens_on, closed.closes_on
@@ -222,7 +223,7 @@ def test_the_offices_refused_and_accepted_decisions_in_the_users_language(
 def test_an_extension_is_confirmed_in_english(client, people, period):
     client.force_login(people["district_office"])
     choose_english(client)
-    until = selectors.today() + timedelta(days=20)
+    until = periods.today() + timedelta(days=20)
     response = client.post(
         reverse("assessments:reopen"),
         {

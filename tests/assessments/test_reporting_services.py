@@ -7,8 +7,9 @@ from django.core.exceptions import PermissionDenied
 
 from assessments.models import AuditAction, AuditEntry, Status, Submission, WindowReopening
 from assessments.reporting import errors, references, services
-from assessments.reporting.selectors import completeness, expected_regions, today
+from assessments.reporting.selectors import completeness, expected_regions
 from portal.models import Region
+from portal.periods import today
 
 from .conftest import GUSHAN, JINAN, TOWN_FIGURES
 

@@ -379,7 +379,10 @@ def test_the_rollup_benchmark_prints_its_figures(generated):
     assert result["database"] == connection.vendor
     assert result["values"] == Value.objects.filter(submission__period__year=YEAR).count() > 0
     for key in ("rollup_s", "sql_groupby_s", "incremental_s", "rollup_all_figures_written_s"):
-        assert result[key] > 0
+        # Printed in seconds rounded to milliseconds: a bare GROUP BY over a small set can take
+        # less than half a millisecond and print 0.0, so only the rounding is asserted here.
+        assert isinstance(result[key], float) and result[key] >= 0
+        assert result[key] == round(result[key], 3)
     # Ratios of the unrounded timings (the printed seconds are rounded to milliseconds).
     assert result["ratio_vs_sql"] > 0 and result["incremental_ratio"] > 0
     # The full run left published results for every synthetic rulebook's peers.

@@ -26,7 +26,6 @@ from portal import periods
 from portal.models import Role
 from portal.periods import Quarter
 from portal.uploads import ZipLimits
-from targets import status
 from targets.models import CampaignPhase, Duty, Target, Task
 
 # 省食品药品监管局 leads task （一） of the Fujian 2014 plan, which 省教育厅 and 省公安厅 support;
@@ -522,53 +521,6 @@ def test_the_reminder_job_is_on_the_beat_schedule(settings):
 
 
 # --- Pure helpers -------------------------------------------------------------------------------
-
-
-def test_quarters_step_and_fall_due_after_they_end():
-    assert Quarter.of(date(2026, 3, 31)) == Quarter(2026, 1)
-    assert Quarter(2026, 1).previous() == Quarter(2025, 4)
-    assert Quarter(2025, 4).next() == Quarter(2026, 1)
-    assert (Quarter(2026, 2).start, Quarter(2026, 2).end) == (date(2026, 4, 1), date(2026, 6, 30))
-    assert Quarter(2026, 1).due(10) == date(2026, 4, 10)
-    assert Quarter(2025, 4).due(10) == date(2026, 1, 10)
-    assert Quarter.parse("2026Q3") == Quarter(2026, 3)
-    assert Quarter.parse("2026Q5") is None and Quarter.parse("x") is None
-
-
-@pytest.mark.parametrize(
-    "on, open_, reminded",
-    [
-        (date(2026, 4, 2), Quarter(2026, 1), [Quarter(2025, 4)]),
-        (date(2026, 4, 3), Quarter(2026, 1), [Quarter(2025, 4), Quarter(2026, 1)]),
-        (date(2026, 4, 10), Quarter(2026, 1), [Quarter(2025, 4), Quarter(2026, 1)]),
-        (date(2026, 4, 11), Quarter(2026, 2), [Quarter(2026, 1)]),
-        (date(2026, 1, 2), Quarter(2025, 4), [Quarter(2025, 3)]),
-        (date(2026, 1, 3), Quarter(2025, 4), [Quarter(2025, 3), Quarter(2025, 4)]),
-    ],
-)
-def test_the_open_quarter_and_the_quarters_reminded(on, open_, reminded):
-    assert periods.open_quarter(on, 10) == open_
-    assert periods.reminder_quarters(on, 10, 7) == reminded
-    assert periods.allowed_quarters(on, 10) == (open_, open_.previous())
-
-
-@pytest.mark.parametrize(
-    "args, expected",
-    [
-        ({"warning": "red"}, "red"),
-        ({"warning": "yellow"}, "amber"),
-        ({"actual": None}, "unknown"),
-        ({"threshold": None}, "unknown"),
-        ({"actual": 80.0}, "green"),  # own region, no warning: the run found it on track
-        ({"own": False, "actual": 95.0, "projected": 92.0}, "amber"),
-        ({"own": False, "actual": 92.0, "projected": 95.0}, "green"),
-        ({"own": False, "actual": 92.0, "complete": True}, "red"),
-    ],
-)
-def test_target_status(args, expected):
-    base = {"warning": None, "actual": 94.0, "projected": 94.0, "threshold": 93.0,
-            "comparator": ">=", "own": True, "complete": False}  # fmt: skip
-    assert status.judge(**(base | args)) == expected
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.db import connections
 
 from assessments.models import Period
-from assessments.reporting.selectors import today
+from portal.periods import today
 
 try:
     from playwright.sync_api import expect, sync_playwright

@@ -289,7 +289,7 @@ def period(db):
     from datetime import timedelta
 
     from assessments.models import Period
-    from assessments.reporting.selectors import today
+    from portal.periods import today
 
     return Period.objects.create(
         year=2090,

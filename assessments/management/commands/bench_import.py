@@ -41,6 +41,7 @@ from django.utils import timezone
 
 from assessments.models import DataElement, Period, Status, Submission, Value
 from assessments.reporting import excel_import, excel_template, imports, selectors
+from portal import periods
 from portal.models import Region, RegionLevel, Role, User
 
 GOAL_ROWS = 10_000
@@ -290,7 +291,7 @@ class Command(BaseCommand):
         """An open quarter after every existing one, and ``history`` submitted quarters before."""
         latest = Period.objects.order_by("-year").values_list("year", flat=True).first() or 2000
         year = latest + 2 + history // 4
-        today = selectors.today()
+        today = periods.today()
         period = Period.objects.create(
             year=year, quarter=1, opens_on=today - timedelta(days=5), closes_on=today + timedelta(5)
         )

@@ -5,10 +5,10 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import timezone
 
 from assessments.devdata.demo import generate_demo_data
 from assessments.scoring import runs
+from portal import periods
 from portal.services import ensure_demo_accounts, generate_password, upsert_regions
 from targets.services import read_yaml
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
             accounts=read_yaml(Path(options["accounts"])), password=password
         )
         if not options["no_data"]:
-            report = generate_demo_data(today=timezone.localdate())
+            report = generate_demo_data(today=periods.today())
             if report.skipped:
                 self.stdout.write("季度数据已存在，未重新生成。")
             else:
