@@ -171,10 +171,3 @@ class User(AbstractUser):
             raise ValidationError({"region": _("该角色必须指定所属区划。")})
         if self.role == Role.DEPARTMENT and not self.department_id:
             raise ValidationError({"department": _("部门用户必须指定所属部门。")})
-
-    @property
-    def acting_region(self) -> Region | None:
-        """The region whose tree this user's rights follow."""
-        if self.role == Role.DEPARTMENT and self.department_id:
-            return self.department.region
-        return self.region

@@ -3,20 +3,18 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect
 
-from portal.models import Role
-
-HOME_BY_ROLE = {
-    Role.OFFICE: "dashboard:home",
-    Role.ADMIN: "dashboard:home",
-    Role.DEPARTMENT: "workspace:home",
-    Role.REGION_OFFICIAL: "assessments:my_submissions",
-}
+from portal import scoping
 
 
 @login_required
 def home(request):
-    """Offices land on their dashboard, departments on their duties, officials on entry."""
-    target = HOME_BY_ROLE.get(request.user.role)
-    if request.user.is_superuser:
-        target = "dashboard:home"
-    return redirect(target or "targets:document_list")
+    """Offices land on their dashboard, departments on their duties, officials on entry, and
+    anybody else on the documents (which show nothing until a role is assigned)."""
+    sections = scoping.menu(request.user)
+    if sections["dashboard"]:
+        return redirect("dashboard:home")
+    if sections["duties"]:
+        return redirect("workspace:home")
+    if sections["reporting"]:
+        return redirect("assessments:my_submissions")
+    return redirect("targets:document_list")

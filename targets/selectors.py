@@ -1,9 +1,9 @@
 """Reads for policy documents, always through the central scoping rules (portal.scoping)."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from portal.scoping import line_q
+from portal.scoping import departments_q, line_q
 from targets.models import Duty, PolicyDocument, Target, Task, TaskAssignment
 
 
@@ -63,3 +63,43 @@ def tasks_for(*, user) -> QuerySet[Task]:
     return Task.objects.filter(line_q(user, "document__region")).select_related(
         "document", "section"
     )
+
+
+# --- Work items: the tasks, duties and targets departments answer for --------------------------
+
+WORK_MODELS = {"task": Task, "duty": Duty, "target": Target}
+# How each kind of item names the departments involved in it.
+DEPARTMENT_FIELD = {
+    "task": "assignments__department",
+    "duty": "departments",
+    "target": "responsible_departments",
+}
+
+
+def restrict_through_departments(queryset: QuerySet, condition: Q) -> QuerySet:
+    """``queryset`` narrowed by a scoping condition that may join a many-valued relation (a task's
+    departments), without duplicate rows."""
+    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
+
+
+def work_items_for(*, user, kind: str) -> QuerySet:
+    """Tasks, duties or targets of documents in force whose work page the user may open: those
+    its own department is involved in; for an office, those of the departments of its region and
+    below (portal.scoping.departments_q). Nothing for an unknown kind."""
+    if kind not in WORK_MODELS:
+        return Task.objects.none()
+    queryset = WORK_MODELS[kind].objects.filter(document__in_force=True)
+    return restrict_through_departments(queryset, departments_q(user, DEPARTMENT_FIELD[kind]))
+
+
+def openable_work(*, user, document: PolicyDocument) -> dict[str, set[int]]:
+    """The ids of the document's tasks and duties whose work page the user may open, so that
+    its page links only those (two queries)."""
+    return {
+        kind: set(
+            work_items_for(user=user, kind=kind)
+            .filter(document=document)
+            .values_list("pk", flat=True)
+        )
+        for kind in ("task", "duty")
+    }

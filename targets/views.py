@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -38,7 +37,11 @@ def document_detail(request, pk: int):
     return render(
         request,
         "targets/document_detail.html",
-        {"document": document, "segments": segment(text, marks)},
+        {
+            "document": document,
+            "segments": segment(text, marks),
+            "openable": selectors.openable_work(user=request.user, document=document),
+        },
     )
 
 
@@ -52,7 +55,7 @@ def draft_new(request):
     """Paste or upload a policy text; the reader drafts its targets and tasks."""
     regions = _manageable_regions(request.user)
     if not regions.exists():
-        raise PermissionDenied(_("只有领导小组办公室可以录入政策文件。"))
+        raise Http404(_("只有领导小组办公室可以录入政策文件。"))
     form = NewDraftForm(request.POST or None, request.FILES or None, regions=regions)
     status = 200
     if request.method == "POST" and form.is_valid():

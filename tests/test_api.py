@@ -614,9 +614,15 @@ ENDPOINTS = [
 ]  # fmt: skip
 
 
+def home_region(user):
+    """The region a test user belongs to (a department: its government's), written out here
+    so the test does not read it from the gate it checks."""
+    return user.department.region if user.department_id else user.region
+
+
 def _in_scope(name: str, user, row: dict) -> bool:
     """Whether a row of a list may be shown to the user, judged from the row itself."""
-    anchor = user.acting_region
+    anchor = home_region(user)
     if name in {"regions-list", "departments-list", "submissions-list", "approval-queue"}:
         code = row["code"] if name == "regions-list" else row["region"]["code"]
         return region(code).is_within(anchor)
@@ -697,7 +703,7 @@ def test_lists_hold_exactly_the_rows_in_scope(world, who):
         assert response.status_code == 200
         return response.json()["results"]
 
-    anchor = user.acting_region
+    anchor = home_region(user)
     expected_regions = set(
         Region.objects.filter(path__startswith=anchor.path).values_list("code", flat=True)
     )

@@ -8,15 +8,14 @@ what the user must get:
 - 200: the page (for a list: only what the user's scope holds);
 - LOGIN: a redirect to the login page (anonymous visitors);
 - a path such as "/dashboard/": a redirect there (the home page sends each user to their work);
-- 404: outside the user's scope, or nothing there for them (deny by default: an object outside
-  the scope is not found, never forbidden, so its existence is not confirmed);
-- 403: a page the user may see in scope but not use (the view says so explicitly);
+- 404: outside the user's scope, or a tool the user's role does not have (deny by default: an
+  object outside the scope is not found, never forbidden, so its existence is not confirmed);
 - 405: a POST-only endpoint opened with GET; 401: a data endpoint for an anonymous caller;
 - NOTHING: the page opens (200) and shows no data at all.
 
-The rules are the intended ones (portal/scoping.py and the selectors): cells marked
-``# leak: fixed by the access-gate change`` fail until that change lands, and must not be
-marked xfail.
+The rules are portal/scoping.py's. Two cells once leaked (a user without a role read every
+province's reference values; departments read a submission's audit trail on the page that the
+API refused them): they are asserted below.
 """
 
 import re
@@ -55,7 +54,7 @@ def row(*cells) -> dict[str, object]:
     return dict(zip(USERS, cells, strict=True))
 
 
-L, N, F, M = LOGIN, 404, 403, 405
+L, N, M = LOGIN, 404, 405
 # The columns of row(), in order: anonymous, no_role, town, district, district_office,
 # city_office, province_office, department, other_department, superuser, baodi_official,
 # baodi_office (see tests/portal_world.py).
@@ -71,10 +70,8 @@ JINAN_OFFICES = row(L, N, N, N, 200, 200, 200, N, N, 200, N, N)
 LEAD_DEPARTMENTS_WORK = row(L, N, N, N, 200, 200, 200, 200, N, 200, N, N)
 # An office's own tool, for its own region (宝坻区's office opens its own).
 ANY_OFFICE = row(L, N, N, N, 200, 200, 200, N, N, 200, N, 200)
-# A user without a role sees nothing: today the page lists every province's reference values.
-REFERENCES = EVERYONE | {
-    "no_role": NOTHING,  # leak: fixed by the access-gate change
-}
+# A user without a role sees nothing (it once listed every province's reference values).
+REFERENCES = EVERYONE | {"no_role": NOTHING}
 
 EXPECTED: dict[str, dict[str, object]] = {
     "home": {  # each user is sent to where their work is
@@ -96,8 +93,8 @@ EXPECTED: dict[str, dict[str, object]] = {
     # Policy documents: read along the line of the tree (the province's and the city's too).
     "targets:document_list": EVERYONE,
     "targets:document_detail": JINAN_LINE,
-    # 403: the view refuses the role outright (PermissionDenied), in scope or not.
-    "targets:draft_new": row(L, F, F, F, 200, 200, 200, F, F, 200, F, 200),
+    # An office's tool: any other role does not find it.
+    "targets:draft_new": ANY_OFFICE,
     "targets:draft_review": JINAN_OFFICES,
     "targets:draft_discard": POST_ONLY,
     # Quarterly reporting.
@@ -109,7 +106,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "assessments:completeness": row(L, N, N, 200, 200, 200, 200, 200, 200, 200, N, N),
     "assessments:reopen": POST_ONLY,
     "assessments:reference_values": REFERENCES,  # each user those of their line, see below
-    "assessments:assessment_runs": row(L, F, F, F, 200, 200, 200, F, F, 200, F, 200),
+    "assessments:assessment_runs": ANY_OFFICE,
     # Runs are of a year, not of a region: every office follows them (this one recomputed 晋安区).
     "assessments:run_status": ANY_OFFICE,
     # The template and the upload form are of the user's own regions: officials only.
@@ -277,8 +274,8 @@ AUDIT_USERS = [
     "district_office",
     "city_office",
     "province_office",
-    "department",  # leak: fixed by the access-gate change (the page shows it, the API says 403)
-    "other_department",  # leak: fixed by the access-gate change (the page shows it, API 403)
+    "department",  # it once read the trail on the page while the API refused it
+    "other_department",
     "superuser",
     "baodi_official",
     "baodi_office",

@@ -12,20 +12,13 @@ from assessments.models import (
     AssessmentRun,
     RunStatus,
 )
-from portal.models import Region, Role
+from portal.models import Region
 from portal.scoping import (
     anchor_region,
     can_see_region,
-    is_unrestricted,
+    may_open_dashboard,
     visible_regions,
 )
-
-
-def may_open_dashboard(user) -> bool:
-    """Offices and administrators; the dashboard is the office's tool."""
-    return is_unrestricted(user) or bool(
-        user and user.is_authenticated and user.role == Role.OFFICE and user.region_id
-    )
 
 
 def dashboard_regions(*, user) -> QuerySet[Region]:

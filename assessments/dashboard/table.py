@@ -26,10 +26,9 @@ from assessments.models import (
     RegionFigure,
     TargetWarning,
 )
-from portal.models import Department, Region, Role
+from portal.models import Department, Region
 from portal.scoping import (
-    is_unrestricted,
-    subtree_q,
+    figures_q,
 )
 from targets import status
 from targets.models import PolicyDocument, Target
@@ -51,15 +50,11 @@ def figures_visible_q(user) -> Q | None:
 
     A region's figures are readable in the user's subtree; a department reads only those of the
     targets it is responsible for (as assessments.selectors.elements_for)."""
-    if is_unrestricted(user):
-        return None
-    condition = subtree_q(user, "region")
-    if user.is_authenticated and user.role == Role.DEPARTMENT:
-        responsible = Target.responsible_departments.through.objects.filter(
-            target_id=OuterRef("pk"), department_id=user.department_id
-        )
-        condition &= Q(Exists(responsible))
-    return condition
+    responsible = Target.responsible_departments.through.objects.filter(
+        target_id=OuterRef("pk"),
+        department_id=user.department_id if user.is_authenticated else None,
+    )
+    return figures_q(user, responsible=Q(Exists(responsible)))
 
 
 def annotate_status(queryset: QuerySet[Target], *, user, region: Region, year: int):

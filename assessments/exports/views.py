@@ -10,14 +10,10 @@ from django.views.decorators.http import require_GET
 from assessments.exports import briefing as briefing_report
 from assessments.exports import rankings as ranking_export
 from portal import periods
-from portal.models import Region, Role
+from portal.models import Region
 from portal.periods import Quarter
-from portal.scoping import can_export_for, is_unrestricted
+from portal.scoping import can_export_for, is_unrestricted, may_export
 from portal.spreadsheets import XLSX_CONTENT_TYPE, content_disposition
-
-
-def _may_export(user) -> bool:
-    return is_unrestricted(user) or (user.role == Role.OFFICE and user.region_id is not None)
 
 
 def _recent_quarters(count: int = 8) -> list[Quarter]:
@@ -33,7 +29,7 @@ def _recent_quarters(count: int = 8) -> list[Quarter]:
 @require_GET
 def index(request):
     """Rulebooks with results to export, and the form that opens a briefing."""
-    if not _may_export(request.user):
+    if not may_export(request.user):
         raise Http404(_("您没有可导出的报表。"))
     regions = list(briefing_report.briefing_regions(user=request.user).order_by("path"))
     return render(
@@ -67,7 +63,7 @@ def briefing(request):
     """The printable briefing of ``?region=<code>&quarter=<2026Q3>`` (defaults: the user's own
     region, the last quarter that has ended)."""
     user = request.user
-    if not _may_export(user):
+    if not may_export(user):
         raise Http404(_("您没有可导出的报表。"))
     code = request.GET.get("region") or (user.region.code if user.region_id else "")
     region = Region.objects.filter(code=code).first()

@@ -85,8 +85,12 @@ from portal.api import (
     ScopedMixin,
     ScopedReadOnlyViewSet,
 )
-from portal.models import Role
-from portal.scoping import can_enter_for, can_see_region, is_unrestricted, visible_regions
+from portal.scoping import (
+    can_enter_for,
+    is_unrestricted,
+    may_read_audit,
+    visible_regions,
+)
 
 SOURCE = "api"
 IMPORT_SHEET = "API"
@@ -173,13 +177,6 @@ def _with_visible_values(submission: Submission, user) -> Submission:
         .order_by("element__order", "element__code")
     )
     return submission
-
-
-def _may_read_audit(user, submission: Submission) -> bool:
-    """Offices, administrators and the submission's own officials (those who enter for it)."""
-    if is_unrestricted(user) or can_enter_for(user, submission.region):
-        return True
-    return user.role == Role.OFFICE and can_see_region(user, submission.region)
 
 
 @extend_schema_view(
@@ -376,7 +373,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
     @action(detail=True, methods=["get"], filterset_class=None)
     def audit(self, request, pk=None):
         submission = self.get_object()
-        if not _may_read_audit(request.user, submission):
+        if not may_read_audit(request.user, submission.region):
             raise PermissionDenied(
                 gettext("只有领导小组办公室、管理员和本区划的填报人可以查看修改记录。")
             )

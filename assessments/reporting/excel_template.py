@@ -27,8 +27,8 @@ from assessments.reporting.imports import (
     VALUE_COLUMN,
     VERSION_COLUMN,
 )
-from portal.models import Region, Role
-from portal.scoping import can_enter_for, is_unrestricted
+from portal.models import Region
+from portal.scoping import can_enter_for, entry_region
 from portal.spreadsheets import safe_cell, string_cell
 
 logger = logging.getLogger(__name__)
@@ -87,11 +87,7 @@ class TemplateRow:
 
 def entry_anchor(user) -> Region | None:
     """The region whose subtree a user enters figures for (their own), or None."""
-    if not (user and user.is_authenticated and user.is_active and user.region_id):
-        return None
-    if user.role == Role.REGION_OFFICIAL or is_unrestricted(user):
-        return user.region
-    return None
+    return entry_region(user)
 
 
 def enterable_regions(user) -> list[Region]:

@@ -10,8 +10,8 @@ from assessments.models import (
     ReferenceValue,
 )
 from assessments.reporting.errors import ReportingError
-from portal.models import Region, Role
-from portal.scoping import is_unrestricted
+from portal.models import Region
+from portal.scoping import may_record_reference_for
 
 
 @transaction.atomic
@@ -20,8 +20,7 @@ def record_reference_value(
 ) -> ReferenceValue:
     """An office records a reference figure (全省平均水平) that its relative targets compare to:
     of its own region or a region above it, always with the source it was taken from."""
-    if not (is_unrestricted(user) or (user.role == Role.OFFICE and user.region_id
-                                      and user.region.is_within(region))):  # fmt: skip
+    if not may_record_reference_for(user, region):
         raise PermissionDenied(_("只有领导小组办公室可以录入本级或上级区划的参照值。"))
     if not (source or "").strip():
         raise ReportingError(_("请注明参照值的来源（如哪一份通报、哪一年）。"))

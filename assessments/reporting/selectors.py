@@ -26,8 +26,14 @@ from assessments.models import (
 )
 from assessments.reporting.validation import ElementSpec, RuleSpec
 from portal import periods
-from portal.models import Region, Role
-from portal.scoping import anchor_region, is_unrestricted, subtree_q
+from portal.models import Region
+from portal.scoping import (
+    anchor_region,
+    is_unrestricted,
+    reads_only_responsible,
+    review_q,
+    subtree_q,
+)
 
 
 def submissions_for(*, user) -> QuerySet[Submission]:
@@ -44,9 +50,9 @@ def elements_for(*, user) -> QuerySet[DataElement]:
     """Data elements whose figures the user may read: all of them, except for a department,
     which reads only those that measure the targets it is responsible for."""
     elements = DataElement.objects.filter(is_active=True)
-    if is_unrestricted(user) or (user.is_authenticated and user.role != Role.DEPARTMENT):
+    if not reads_only_responsible(user):
         return elements if anchor_region(user) or is_unrestricted(user) else elements.none()
-    if not user.is_authenticated or not user.department_id:
+    if not user.department_id:
         return elements.none()
     indicators = Indicator.objects.filter(
         measures__target__responsible_departments=user.department_id
@@ -277,11 +283,7 @@ def completeness(*, user, region: Region, period: Period) -> Completeness:
 
 def approval_queue(*, user) -> QuerySet[Submission]:
     """Submitted figures waiting for this office's decision (the regions directly below it)."""
-    queryset = submissions_for(user=user).filter(status=Status.SUBMITTED)
-    if not is_unrestricted(user):
-        if user.role != Role.OFFICE:
-            return queryset.none()
-        queryset = queryset.filter(region__parent=user.region_id)
+    queryset = submissions_for(user=user).filter(review_q(user), status=Status.SUBMITTED)
     return queryset.order_by("first_submitted_at")
 
 

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -33,8 +32,19 @@ from assessments.reporting import errors, selectors, services
 from assessments.reporting import references as reference_service
 from assessments.reporting.validation import Issue, ParseError, parse_number, validate
 from portal import periods
-from portal.models import Region, Role
-from portal.scoping import can_approve_for, can_enter_for, can_see_region, visible_regions
+from portal.models import Region
+from portal.scoping import (
+    anchor_region,
+    can_approve_for,
+    can_enter_for,
+    can_see_region,
+    is_official,
+    may_read_audit,
+    may_record_reference_for,
+    reads_only_responsible,
+    restrict,
+    visible_regions,
+)
 
 
 def _period(year: int, quarter: int) -> Period:
@@ -55,7 +65,7 @@ def my_submissions(request):
     period = selectors.current_period()
     periods = list(Period.objects.order_by("-year", "-quarter")[:8])
     rows = []
-    if user.role == Role.REGION_OFFICIAL and user.region_id:
+    if is_official(user):
         regions = [user.region, *selectors.expected_regions(user.region)]
         regions = [r for r in regions if selectors.elements_for_region(r)]
         existing = {
@@ -130,7 +140,7 @@ def entry(request, region_code: str, year: int, quarter: int):
     may_enter = can_enter_for(request.user, region)
     if submission is None and not may_enter:
         raise Http404(_("该区划尚未填报本季度数据"))
-    if submission is not None and request.user.role == Role.DEPARTMENT:
+    if submission is not None and reads_only_responsible(request.user):
         visible = set(selectors.elements_for(user=request.user).values_list("code", flat=True))
         elements = [e for e in elements if e.code in visible]
 
@@ -231,16 +241,18 @@ def submission_detail(request, pk: int):
         .select_related("element")
         .order_by("element__order")
     )
-    audit = (
-        AuditEntry.objects.filter(submission=submission)
-        .filter(Q(element__isnull=True) | Q(element__in=visible))
-        .select_related("user", "element")
-        .order_by("-at", "-pk")
-    )
+    audit = AuditEntry.objects.none()
+    if may_read_audit(request.user, submission.region):
+        audit = (
+            AuditEntry.objects.filter(submission=submission)
+            .select_related("user", "element")
+            .order_by("-at", "-pk")
+        )
     context = {
         "submission": submission,
         "values": values,
         "audit": audit,
+        "may_read_audit": may_read_audit(request.user, submission.region),
         "may_decide": can_approve_for(request.user, submission.region),
         "may_enter": can_enter_for(request.user, submission.region),
         "pending_below": services.pending_below(submission)
@@ -316,7 +328,7 @@ def completeness_report(request):
     if request.GET.get("period"):
         year, _sep, quarter = request.GET["period"].partition("Q")
         period = _period(int(year), int(quarter or 0))
-    anchor = request.user.acting_region
+    anchor = anchor_region(request.user)
     if request.GET.get("region"):
         region = _visible_region(request.user, request.GET["region"])
     elif anchor is not None:
@@ -378,8 +390,10 @@ def reopen(request):
 @login_required
 def reference_values(request):
     """Reference figures of relative targets (全省平均水平), by year, with their source."""
-    anchor = request.user.acting_region
-    regions = list(anchor.ancestors()) if anchor else list(Region.objects.filter(level=1))
+    user = request.user
+    anchor = anchor_region(user)
+    candidates = anchor.ancestors() if anchor else Region.objects.filter(parent__isnull=True)
+    regions = [r for r in candidates if may_record_reference_for(user, r)]
     if request.method == "POST":
         try:
             region = next(r for r in regions if r.code == request.POST.get("region"))
@@ -409,7 +423,7 @@ def reference_values(request):
         except (errors.ReportingError, PermissionDenied) as error:
             messages.error(request, str(error))
     references = (
-        ReferenceValue.objects.filter(region__in=regions)
+        restrict(user, "read_reference", ReferenceValue.objects.all())
         .select_related("indicator", "region", "entered_by")
         .order_by("-year", "indicator__code")
     )
@@ -421,7 +435,7 @@ def reference_values(request):
             "references": references,
             "regions": regions,
             "indicators": relative,
-            "may_record": request.user.role == Role.OFFICE or request.user.is_superuser,
+            "may_record": bool(regions),
             "year": periods.today().year,
         },
     )

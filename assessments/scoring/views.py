@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,18 +14,14 @@ from assessments.models import (
 from assessments.scoring import lifecycle
 from assessments.scoring import services as run_services
 from portal import periods
-from portal.models import Role
-
-
-def _may_run(user) -> bool:
-    return user.is_superuser or user.role == Role.OFFICE
+from portal.scoping import may_run_assessment
 
 
 @login_required
 def assessment_runs(request):
     """The office starts the year's assessment and watches it; the last runs and their data."""
-    if not _may_run(request.user):
-        raise PermissionDenied(_("只有领导小组办公室可以启动考核计算。"))
+    if not may_run_assessment(request.user):
+        raise Http404(_("只有领导小组办公室可以启动考核计算。"))
     year = int(request.GET.get("year") or request.POST.get("year") or periods.today().year)
     if request.method == "POST":
         started = run_services.enqueue_year(year=year, user=request.user)
@@ -56,7 +51,7 @@ def assessment_runs(request):
 @login_required
 def run_status(request, pk: int):
     """Progress of one run, for the progress bar (JSON)."""
-    if not _may_run(request.user):
+    if not may_run_assessment(request.user):
         raise Http404
     run = get_object_or_404(AssessmentRun, pk=pk)
     return JsonResponse(

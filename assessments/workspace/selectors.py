@@ -2,7 +2,7 @@
 task also its partners' reports on it, an office the work of the departments of its region and
 below. Anything else is not found (404)."""
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
@@ -14,23 +14,16 @@ from assessments.models import (
 )
 from portal.models import Department
 from portal.scoping import departments_q, progress_q, reporting_q
-from targets.models import Duty, Target, Task
+from targets.selectors import (
+    DEPARTMENT_FIELD,
+    WORK_MODELS,
+    restrict_through_departments,
+    work_items_for,
+)
 
-MODELS = {WorkKind.TASK: Task, WorkKind.DUTY: Duty, WorkKind.TARGET: Target}
-# How each kind of item names the departments involved in it.
-DEPARTMENT_FIELD = {
-    WorkKind.TASK: "assignments__department",
-    WorkKind.DUTY: "departments",
-    WorkKind.TARGET: "responsible_departments",
-}
+MODELS = {WorkKind(kind): model for kind, model in WORK_MODELS.items()}
 OWED_KINDS = (WorkKind.TASK, WorkKind.DUTY)
 MAX_TEXT = 5000
-
-
-def _restrict(queryset: QuerySet, condition: Q) -> QuerySet:
-    """``queryset`` narrowed by a scoping condition that may join a many-valued relation (a task's
-    departments), without duplicate rows."""
-    return queryset.filter(pk__in=queryset.model.objects.filter(condition).values("pk"))
 
 
 def kind_or_404(kind: str) -> WorkKind:
@@ -43,10 +36,7 @@ def items_for(*, user, kind: str) -> QuerySet:
     """Tasks, duties or targets of documents in force that the user may open: those its own
     department is involved in; for an office, those of the departments of its region and below."""
     kind = kind_or_404(kind)
-    queryset = MODELS[kind].objects.filter(document__in_force=True)
-    return _restrict(queryset, departments_q(user, DEPARTMENT_FIELD[kind])).select_related(
-        "document", "section"
-    )
+    return work_items_for(user=user, kind=kind).select_related("document", "section")
 
 
 def item_for(*, user, kind: str, pk: int):
@@ -57,13 +47,15 @@ def item_for(*, user, kind: str, pk: int):
 def may_report(*, user, kind: str, item) -> bool:
     """Whether the user's own department is involved in the item, so it reports on it."""
     queryset = MODELS[kind].objects.filter(pk=item.pk, document__in_force=True)
-    return _restrict(queryset, reporting_q(user, DEPARTMENT_FIELD[kind])).exists()
+    return restrict_through_departments(
+        queryset, reporting_q(user, DEPARTMENT_FIELD[kind])
+    ).exists()
 
 
 def updates_for(*, user) -> QuerySet[ProgressUpdate]:
     """Progress reports the user may read (see portal.scoping.progress_q)."""
     return (
-        _restrict(ProgressUpdate.objects.all(), progress_q(user))
+        restrict_through_departments(ProgressUpdate.objects.all(), progress_q(user))
         .select_related("department__region", "author", "task", "duty", "target")
         .prefetch_related("evidence")
     )
@@ -75,7 +67,7 @@ def updates_on(*, user, kind: str, item) -> QuerySet[ProgressUpdate]:
 
 def evidence_for(*, user, pk: int) -> EvidenceFile:
     """One evidence file; 404 unless the user may read the report it backs."""
-    queryset = _restrict(EvidenceFile.objects.all(), progress_q(user, "update"))
+    queryset = restrict_through_departments(EvidenceFile.objects.all(), progress_q(user, "update"))
     return get_object_or_404(queryset.select_related("update"), pk=pk)
 
 

@@ -20,9 +20,8 @@ from assessments.workspace import limits, overview, page, selectors, services, s
 from assessments.workspace.evidence import ProgressRefused
 from assessments.workspace.services import Upload
 from portal import periods
-from portal.models import Role
 from portal.periods import Quarter
-from portal.scoping import is_unrestricted
+from portal.scoping import is_department, may_follow_departments
 from targets.models import AssignmentRole
 
 
@@ -46,9 +45,9 @@ def _department_page(request, department):
 def home(request):
     """A department's own duties; an office's overview of the departments it follows."""
     user = request.user
-    if user.role == Role.DEPARTMENT and user.department_id:
+    if is_department(user):
         return _department_page(request, user.department)
-    if not (is_unrestricted(user) or (user.role == Role.OFFICE and user.region_id)):
+    if not may_follow_departments(user):
         raise Http404(_("您没有可查看的部门工作。"))
     rows, current = overview.department_overview(user=user)
     return render(

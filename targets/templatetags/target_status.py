@@ -1,5 +1,5 @@
-"""Templates name a status by its key and print targets.status's words: ``{{ "red"|status_label }}``,
-so no template spells a status of its own."""
+"""Templates name a status by its key and print targets.status's words
+(``{{ "red"|status_label }}``), so no template spells a status of its own."""
 
 from django import template
 

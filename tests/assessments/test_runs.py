@@ -381,7 +381,7 @@ def test_a_second_click_while_running_starts_nothing(client, make_user, data):
 
 def test_only_offices_start_runs(client, make_user):
     client.force_login(make_user(role=Role.REGION_OFFICIAL, region=JINAN))
-    assert client.post("/reporting/assessment/", {"year": YEAR}).status_code == 403
+    assert client.post("/reporting/assessment/", {"year": YEAR}).status_code == 404
     assert client.get("/reporting/assessment/runs/1/").status_code == 404
 
 

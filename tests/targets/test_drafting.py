@@ -180,7 +180,7 @@ def test_oversize_uploads_are_refused():
 def test_only_offices_reach_the_screen(client, make_user, office):
     official = make_user(role=Role.REGION_OFFICIAL, region="350111")
     client.force_login(official)
-    assert client.get(reverse("targets:draft_new")).status_code == 403
+    assert client.get(reverse("targets:draft_new")).status_code == 404
     client.force_login(office)
     client.post(reverse("targets:draft_new"), {"region": _region_pk("350111"), "text": JINAN_TEXT})
     draft = DocumentDraft.objects.get()
