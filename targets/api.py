@@ -5,17 +5,16 @@ above it (a province's plan governs its districts) and of those below it.
 """
 
 from django.utils.translation import gettext_lazy as _
-from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers
 
 from portal.api import PK, DepartmentSerializer, RegionRefSerializer, ScopedReadOnlyViewSet
 from targets import selectors
+from targets.filters import TargetFilterSet
 from targets.models import (
     Duty,
     PolicyDocument,
     Target,
-    TargetKind,
     Task,
     TaskAssignment,
 )
@@ -144,22 +143,6 @@ class DocumentViewSet(ScopedReadOnlyViewSet):
         return selectors.document_for(user=self.request.user, pk=self.kwargs["pk"])
 
 
-class TargetFilter(filters.FilterSet):
-    """Targets by document key, kind and whether they are aspirational (力争).
-
-    It lives here rather than in assessments/filters.py: targets must not import assessments."""
-
-    document = filters.CharFilter(
-        field_name="document__key", max_length=64, help_text=_("文件标识")
-    )
-    kind = filters.ChoiceFilter(choices=TargetKind.choices)
-    aspirational = filters.BooleanFilter()
-
-    class Meta:
-        model = Target
-        fields = ["document", "kind", "aspirational"]
-
-
 @extend_schema_view(
     list=extend_schema(summary=_("量化目标列表")),
     retrieve=extend_schema(summary=_("量化目标详情")),
@@ -168,7 +151,7 @@ class TargetViewSet(ScopedReadOnlyViewSet):
     """Quantitative targets of the documents the user may read, with their source sentence."""
 
     serializer_class = TargetSerializer
-    filterset_class = TargetFilter
+    filterset_class = TargetFilterSet
     lookup_value_regex = PK
 
     def get_queryset(self):

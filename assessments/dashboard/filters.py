@@ -6,9 +6,9 @@ from django.db.models import (
 )
 from django.utils.translation import gettext_lazy as _
 
-from portal.models import Department
 from targets import status
-from targets.models import PolicyDocument, Target
+from targets.filters import TargetFilterSet
+from targets.models import PolicyDocument
 
 SORTS = {
     "document": ("document__region__path", "document__issue_date", "document_id", "order"),
@@ -36,17 +36,13 @@ def ordering(key: str) -> list:
     return [first, *fields[1:], "pk"]
 
 
-class TargetFilter(django_filters.FilterSet):
-    """Targets of the dashboard by document, responsible department and status, sorted."""
+class TargetFilter(TargetFilterSet):
+    """The dashboard's form of targets.filters.TargetFilterSet: documents and departments are
+    offered among those in line with the page's region, and the table filters by the status it
+    annotates and sorts."""
 
     document = django_filters.ModelChoiceFilter(
         queryset=PolicyDocument.objects.none(), label=_("文件"), empty_label=_("全部文件")
-    )
-    department = django_filters.ModelChoiceFilter(
-        field_name="responsible_departments",
-        queryset=Department.objects.none(),
-        label=_("责任部门"),
-        empty_label=_("全部部门"),
     )
     status = django_filters.ChoiceFilter(
         choices=status.CHOICES, label=_("状态"), empty_label=_("全部状态")
@@ -58,8 +54,7 @@ class TargetFilter(django_filters.FilterSet):
         empty_label=_("默认（按文件）"),
     )
 
-    class Meta:
-        model = Target
+    class Meta(TargetFilterSet.Meta):
         fields = ["document", "department", "status", "sort"]
 
     def __init__(self, *args, documents=None, departments=None, **kwargs):
