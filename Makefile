@@ -36,7 +36,10 @@ demo: install
 test: install
 	$(PY) -m pytest
 
+## make check: Django's checks, migrations in step with the models, ruff, and the import contracts
+## of pyproject.toml (dependencies point one way: a wrong-way import fails here, and so in CI).
 check: install
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports --no-cache
