@@ -12,7 +12,7 @@ from assessments.models import (
     IndicatorKind,
     Status,
 )
-from assessments.scoring.sql import E, P, R, S, V
+from assessments.scoring.sql import ELEMENTS, PERIODS, REGIONS, SUBMISSIONS, VALUES
 from portal.models import Region
 
 TREND_YEARS = 2  # the chart shows the page's year and the one before it, quarter by quarter
@@ -34,12 +34,12 @@ def quarterly_sums(region: Region, year: int, element_ids) -> list[tuple]:
         SELECT p.year, p.quarter, v.element_id,
                SUM(v.value), SUM(v.value * w.value), SUM(w.value), COUNT(*),
                COUNT(DISTINCT s.region_id)
-        FROM {V} v
-        JOIN {S} s ON s.id = v.submission_id
-        JOIN {P} p ON p.id = s.period_id
-        JOIN {R} r ON r.id = s.region_id
-        JOIN {E} e ON e.id = v.element_id
-        LEFT JOIN {V} w ON w.submission_id = v.submission_id AND w.element_id = e.weight_id
+        FROM {VALUES} v
+        JOIN {SUBMISSIONS} s ON s.id = v.submission_id
+        JOIN {PERIODS} p ON p.id = s.period_id
+        JOIN {REGIONS} r ON r.id = s.region_id
+        JOIN {ELEMENTS} e ON e.id = v.element_id
+        LEFT JOIN {VALUES} w ON w.submission_id = v.submission_id AND w.element_id = e.weight_id
         WHERE s.status = %s AND r.path LIKE %s AND p.year BETWEEN %s AND %s
           AND v.element_id IN ({marks})
         GROUP BY p.year, p.quarter, v.element_id

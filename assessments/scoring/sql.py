@@ -18,8 +18,13 @@ from django.db import connection, transaction
 from assessments.models import DataElement, Period, RollupStage, Status, Submission, Value
 from portal.models import Region, RegionLevel
 
-# Table names for raw SQL, here and in other read modules (dashboard).
-V, S, P, R, E = (m._meta.db_table for m in (Value, Submission, Period, Region, DataElement))
+# Table names for raw SQL, here and in the dashboard's trend query (each query's aliases are
+# local to it).
+VALUES = Value._meta.db_table
+SUBMISSIONS = Submission._meta.db_table
+PERIODS = Period._meta.db_table
+REGIONS = Region._meta.db_table
+ELEMENTS = DataElement._meta.db_table
 STAGE = RollupStage._meta.db_table
 
 
@@ -93,9 +98,9 @@ def year_figures(
         SELECT s.id AS submission_id, {_group_expression(per_region)} AS grp, p.quarter,
                CASE WHEN p.quarter = MAX(p.quarter) OVER (PARTITION BY s.region_id)
                     THEN 1 ELSE 0 END AS is_last
-        FROM {S} s
-        JOIN {P} p ON p.id = s.period_id
-        JOIN {R} r ON r.id = s.region_id
+        FROM {SUBMISSIONS} s
+        JOIN {PERIODS} p ON p.id = s.period_id
+        JOIN {REGIONS} r ON r.id = s.region_id
         WHERE p.year = %s AND s.status = %s{where}
     """
     scope_params = [year, Status.APPROVED, *params]
@@ -123,7 +128,7 @@ def year_figures(
             SELECT a.grp, v.element_id, CAST(SUM(v.value) AS DOUBLE PRECISION),
                    CAST(SUM(CASE WHEN a.is_last = 1 THEN v.value END) AS DOUBLE PRECISION),
                    MAX(a.quarter)
-            FROM {V} v JOIN {source} a ON a.submission_id = v.submission_id
+            FROM {VALUES} v JOIN {source} a ON a.submission_id = v.submission_id
             GROUP BY a.grp, v.element_id
             """,
             source_params,
@@ -137,9 +142,9 @@ def year_figures(
                        CAST(SUM(v.value * w.value) AS DOUBLE PRECISION),
                        CAST(SUM(w.value) AS DOUBLE PRECISION),
                        CAST(SUM(v.value) AS DOUBLE PRECISION), COUNT(*), MAX(a.quarter)
-                FROM {V} v
+                FROM {VALUES} v
                 JOIN {source} a ON a.submission_id = v.submission_id
-                LEFT JOIN {V} w ON w.submission_id = v.submission_id AND w.element_id = %s
+                LEFT JOIN {VALUES} w ON w.submission_id = v.submission_id AND w.element_id = %s
                 WHERE v.element_id = %s
                 GROUP BY a.grp, v.element_id
                 """,
