@@ -12,8 +12,7 @@ from assessments.models import (
     RegionResult,
     TargetWarning,
 )
-from assessments.scoring import inputs, judging, lifecycle, publish
-from assessments.scoring import sql as queries
+from assessments.scoring import inputs, judging, lifecycle, publish, sql
 from assessments.scoring.inputs import RunInputs
 from assessments.scoring.publish import Computed
 from assessments.scoring.rollup import (
@@ -31,9 +30,9 @@ def town_scopes(model: RunInputs) -> list[Region]:
 
 
 def read_groups(year: int, model: RunInputs, **scope) -> tuple[pd.DataFrame, list]:
-    """Element figures of the year's approved values (``scope``: as queries.year_figures takes
+    """Element figures of the year's approved values (``scope``: as sql.year_figures takes
     it), and the raw SQL partials they came from (for the fingerprint)."""
-    partials, weighted = queries.year_figures(year, **scope)
+    partials, weighted = sql.year_figures(year, **scope)
     return group_figures(partials, weighted, model.rules, model.codes), [partials, weighted]
 
 
@@ -70,7 +69,7 @@ def run_full(run: AssessmentRun, on_progress: lifecycle.Progress | None) -> None
     groups, raw = read_groups(year, model)
     towns, town_raw = read_town_groups(year, model, town_scopes(model))
     lifecycle.beat(run, 40, gettext_noop("逐级汇总"), on_progress)
-    tree = queries.region_tree(towns_under(town_scopes(model)))
+    tree = sql.region_tree(towns_under(town_scopes(model)))
     figures = climb(groups, tree, model.rules)
     figures = pd.concat([figures, towns], ignore_index=True).drop_duplicates(
         ["region", "element"], keep="first"

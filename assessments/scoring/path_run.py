@@ -12,8 +12,7 @@ from assessments.models import (
     RegionResult,
     TargetWarning,
 )
-from assessments.scoring import full_run, inputs, judging, publish
-from assessments.scoring import sql as queries
+from assessments.scoring import full_run, inputs, judging, publish, sql
 from assessments.scoring.inputs import RunInputs
 from assessments.scoring.publish import Computed
 from assessments.scoring.rollup import (
@@ -55,7 +54,7 @@ def run_path(run: AssessmentRun, region: Region) -> None:
     wanted = Q(pk__in=path_ids) | Q(parent_id__in=path_ids[:-1])
     for book in affected:
         wanted |= Q(level=book.level, path__startswith=book.scope.path)
-    tree = queries.region_frame(wanted)
+    tree = sql.region_frame(wanted)
 
     own, raw = full_run.read_groups(year, model, under=group)
     own = own[own["region"] == group.pk]

@@ -1,5 +1,5 @@
 """From grouped partial figures to every region's element figures, indicators, projections and
-target warnings. Pure: pandas in, pandas out; no ORM, no I/O (the SQL is in queries.py).
+target warnings. Pure: pandas in, pandas out; no ORM, no I/O (the SQL is in sql.py).
 
 Projection (during the year, straight-line pace): a flow (``sum``) that reached V after q
 quarters is projected to V × 4 / q at year end; a stock (``last``) and a survey score (``avg``)

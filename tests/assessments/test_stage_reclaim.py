@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import connection
 
 from assessments.models import DataElement, Period, Status, Submission, Value
-from assessments.scoring import sql as queries
+from assessments.scoring import sql
 from portal.models import Region
 
 pytestmark = pytest.mark.skipif(
@@ -21,7 +21,7 @@ YEAR = 2091
 
 def stage_bytes() -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_relation_size(%s)", [queries.STAGE])
+        cursor.execute("SELECT pg_relation_size(%s)", [sql.STAGE])
         return cursor.fetchone()[0]
 
 
@@ -38,12 +38,12 @@ def test_the_stage_is_vacuumed_once_it_passes_its_bound(
         )
         Value.objects.create(submission=submission, element=element, value=Decimal(10))
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM {queries.STAGE}")
+        cursor.execute(f"VACUUM {sql.STAGE}")
     # Under the bound: the rolled-back rows' pages stay until autovacuum or a later run.
-    partials, _weighted = queries.year_figures(YEAR)
+    partials, _weighted = sql.year_figures(YEAR)
     assert partials["sum"].sum() == 20
     assert stage_bytes() > 0
     # Past it: the run gives the space back.
-    monkeypatch.setattr(queries, "STAGE_RECLAIM_BYTES", 0)
-    queries.year_figures(YEAR)
+    monkeypatch.setattr(sql, "STAGE_RECLAIM_BYTES", 0)
+    sql.year_figures(YEAR)
     assert stage_bytes() == 0

@@ -24,8 +24,7 @@ from django.db import connection, transaction
 
 from assessments.devdata import synthetic
 from assessments.models import RegionFigure, Rulebook, RuleItem, Status, Value
-from assessments.scoring import runs
-from assessments.scoring import sql as queries
+from assessments.scoring import runs, sql
 from portal.models import RegionLevel
 
 BENCH_NAME = "合成考核细则"
@@ -68,17 +67,17 @@ def ensure_rulebooks(year: int) -> int:
 
 def sql_groupby(year: int) -> int:
     """The floor: the same approved values summed per district and element."""
-    sql = f"""
+    query = f"""
         SELECT r.parent_id, v.element_id, SUM(v.value)
-        FROM {queries.V} v
-        JOIN {queries.S} s ON s.id = v.submission_id
-        JOIN {queries.P} p ON p.id = s.period_id
-        JOIN {queries.R} r ON r.id = s.region_id
+        FROM {sql.VALUES} v
+        JOIN {sql.SUBMISSIONS} s ON s.id = v.submission_id
+        JOIN {sql.PERIODS} p ON p.id = s.period_id
+        JOIN {sql.REGIONS} r ON r.id = s.region_id
         WHERE p.year = %s AND s.status = %s
         GROUP BY r.parent_id, v.element_id
     """
-    with queries.tuned() as cursor:  # the same memory setting as the roll-up's own queries
-        cursor.execute(sql, [year, Status.APPROVED])
+    with sql.tuned() as cursor:  # the same memory setting as the roll-up's own queries
+        cursor.execute(query, [year, Status.APPROVED])
         return len(cursor.fetchall())
 
 
