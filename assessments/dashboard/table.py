@@ -49,7 +49,7 @@ def figures_visible_q(user) -> Q | None:
     """Targets whose region's figures the user may read (None: all of them).
 
     A region's figures are readable in the user's subtree; a department reads only those of the
-    targets it is responsible for (as assessments.selectors.elements_for)."""
+    targets it is responsible for (as assessments.reporting.selectors.elements_for)."""
     responsible = Target.responsible_departments.through.objects.filter(
         target_id=OuterRef("pk"),
         department_id=user.department_id if user.is_authenticated else None,

@@ -1,0 +1,1 @@
+"""Reports for leaders: the rankings workbook and the printable quarterly briefing."""

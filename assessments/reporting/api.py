@@ -1,8 +1,8 @@
 """REST endpoints for quarterly reporting: elements, indicators, periods, submissions, their
 figures, approval, audit, completeness, the approval queue and bulk import.
 
-Reads go through assessments.selectors (hence portal.scoping); every state change is one call
-of assessments.services, with ``source="api"`` in the audit trail. Nothing here decides a rule.
+Reads go through reporting.selectors (hence portal.scoping); every state change is one call
+of the reporting services, with ``source="api"`` in the audit trail. Nothing here decides a rule.
 
 How a refusal of the services reaches the client:
 
@@ -190,7 +190,7 @@ class SubmissionViewSet(ReportingMixin, ScopedReadOnlyViewSet):
     """Quarterly submissions of the user's region and below, and what can be done to them.
 
     Every write carries the ``version`` the client read (optimistic locking): a stale one gets
-    409 ``conflict`` and nothing is saved. Refusals: see the module docstring of assessments.api.
+    409 ``conflict`` and nothing is saved. Refusals: see this module's docstring.
     """
 
     serializer_class = SubmissionSerializer

@@ -1,8 +1,8 @@
 """Excel round-trip pages: download the quarter's template, upload it back.
 
-The work is in ``assessments.excel``; these views only turn its answers into pages. An upload
-larger than the limit is cut off while the request is read (an upload handler), so it is never
-written to disk or parsed.
+The work is in ``excel_template`` and ``excel_import``; these views only turn their answers into
+pages. An upload larger than the limit is cut off while the request is read (an upload
+handler), so it is never written to disk or parsed.
 """
 
 from django.contrib import messages

@@ -1,7 +1,7 @@
 """Benchmark the yearly roll-up on the synthetic national data set (generate_synthetic first).
 
 In one process and on the same data it times:
-- ``rollup_s``: the full run (assessments.runs.run_year): SQL aggregation, the tree, indicators,
+- ``rollup_s``: the full run (scoring.runs.run_year): SQL aggregation, the tree, indicators,
   scoring of every synthetic rulebook, warnings, and the publishing transaction, on data the
   last run already published (a nightly run: indicator figures that did not change stay);
 - ``rollup_all_figures_written_s``: the same run when every indicator figure must be written

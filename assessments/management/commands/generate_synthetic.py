@@ -1,4 +1,4 @@
-"""Build the deterministic national-scale synthetic data set (see assessments.synthetic).
+"""Build the deterministic national-scale synthetic data set (see assessments.devdata.synthetic).
 
     python manage.py generate_synthetic --towns 38000 --elements 30 --year 2025 --seed 1
     python manage.py generate_synthetic ... --replace   # delete the previous synthetic set first
