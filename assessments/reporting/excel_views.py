@@ -137,18 +137,27 @@ def _upload(request, year: int, quarter: int, handler: UploadLimit):
         except ReportingError as error:  # WorkbookRefused and the other refusals
             context["error"] = str(error)
         else:
-            messages.success(
-                request,
-                _(
-                    "导入成功：共 %(rows)d 行，涉及 %(submissions)d 份填报，"
-                    "修改了 %(changed)d 个数值；数据已保存为草稿，请核对后提交审核。"
+            figures = {
+                "rows": result.rows,
+                "submissions": result.submissions,
+                "changed": result.changed,
+                "untouched": result.untouched,
+            }
+            if result.submissions:
+                messages.success(
+                    request,
+                    _(
+                        "导入成功：共 %(rows)d 行，涉及 %(submissions)d 份填报，"
+                        "修改了 %(changed)d 个数值，%(untouched)d 行与系统中一致、未作改动；"
+                        "数据已保存为草稿，请核对后提交审核。"
+                    )
+                    % figures,
                 )
-                % {
-                    "rows": result.rows,
-                    "submissions": result.submissions,
-                    "changed": result.changed,
-                },
-            )
+            else:
+                messages.success(
+                    request,
+                    _("导入完成：共 %(rows)d 行，均与系统中一致，未作任何改动。") % figures,
+                )
             for warning in result.warnings[:MAX_LISTED_WARNINGS]:
                 messages.warning(
                     request,

@@ -74,6 +74,7 @@ class ImportResult:
     rows: int = 0
     submissions: int = 0
     changed: int = 0
+    untouched: int = 0  # rows sent back as they were: accepted, nothing written
     warnings: list[ImportProblem] = field(default_factory=list)
 
 
@@ -162,6 +163,7 @@ def import_rows(
     histories = selectors.histories_for([regions[code].pk for code in by_region], period)
     specs_by_set: dict[frozenset, tuple] = {}
     prepared = []
+    result = ImportResult(rows=len(rows))
     for code, region_rows in by_region.items():
         region = regions[code]
         codes = frozenset(entered_by(region))
@@ -176,18 +178,30 @@ def import_rows(
         level_elements, specs, rules = specs_by_set[codes]
         submission = submissions.get(code)
         first = region_rows[0]
+        raw = {row.element_code: row.value for row in region_rows}
+        outcome = validate(specs, raw, rules, histories.get(region.pk, {}))
+        present = {row.element_code for row in region_rows}
+        # Only the elements present in the file are touched; others keep their figures.
+        write = services.ValueWrite(
+            submission or Submission(region=region, period=period),
+            [e for e in level_elements if e.code in present],
+            outcome,
+            {row.element_code: row.comment for row in region_rows},
+        )
+        row_of = {row.element_code: row for row in region_rows}
+        changed = services.changed_elements(write)
+        if not changed:
+            # A row as it was downloaded is accepted as it is, locked or not: a district's
+            # template holds its towns' approved quarters, and sending it back unchanged is fine.
+            result.untouched += len(region_rows)
+            continue
         if submission is not None:
             try:
                 services.check_editable(submission)
             except ReportingError as error:
-                problems.append(
-                    ImportProblem(
-                        first.sheet,
-                        first.row,
-                        REGION_COLUMN,
-                        _("%(region)s：%(message)s") % {"region": region.name, "message": error},
-                    )
-                )
+                message = _("%(region)s：%(message)s") % {"region": region.name, "message": error}
+                for row in sorted((row_of[c] for c in changed), key=lambda r: r.row):
+                    problems.append(ImportProblem(row.sheet, row.row, VALUE_COLUMN, message))
                 continue
             # Version 0 in a template means "nothing had been entered when it was downloaded".
             versions = {row.version for row in region_rows if row.version is not None}
@@ -208,26 +222,21 @@ def import_rows(
                 _("%(region)s：%(period)s不在填报期内")
                 % {"region": region.name, "period": selectors.period_name(period)}))  # fmt: skip
             continue
-        raw = {row.element_code: row.value for row in region_rows}
-        outcome = validate(specs, raw, rules, histories.get(region.pk, {}))
-        row_of = {row.element_code: row for row in region_rows}
         for issue in outcome.issues:
             row = row_of.get(issue.element, first)
-            column = VALUE_COLUMN
             message = _("%(region)s：%(message)s") % {
                 "region": region.name,
                 "message": issue.message,
             }
-            problem = ImportProblem(row.sheet, row.row, column, message)
             if issue.is_error:
-                problems.append(problem)
-        prepared.append((region, submission, region_rows, outcome, level_elements))
+                problems.append(ImportProblem(row.sheet, row.row, VALUE_COLUMN, message))
+        prepared.append((region, submission, region_rows, outcome, write))
 
     if problems:
         problems.sort(key=lambda p: (p.sheet, p.row))
         raise ImportRejected(problems)
 
-    result = ImportResult(rows=len(rows), submissions=len(prepared))
+    result.submissions = len(prepared)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -250,13 +259,9 @@ def import_rows(
             [submission for _region, submission, *_rest in prepared if submission is not None]
         )
         writes = []
-        for region, submission, region_rows, outcome, level_elements in prepared:
-            submission = submission or new_by_region[region.pk]
-            present = {row.element_code for row in region_rows}
-            # Only the elements present in the file are touched; others keep their figures.
-            touched = [e for e in level_elements if e.code in present]
-            comments = {row.element_code: row.comment for row in region_rows}
-            writes.append(services.ValueWrite(submission, touched, outcome, comments))
+        for region, submission, region_rows, outcome, write in prepared:
+            write.submission = submission or new_by_region[region.pk]
+            writes.append(write)
             row_of = {row.element_code: row for row in region_rows}
             for warning in outcome.warnings:
                 row = row_of[warning.element]

@@ -323,6 +323,7 @@ class ImportResultSerializer(serializers.Serializer):
     rows = serializers.IntegerField()
     submissions = serializers.IntegerField()
     changed = serializers.IntegerField()
+    untouched = serializers.IntegerField(help_text=_("与系统中一致、未作改动的行数"))
     warnings = ProblemSerializer(many=True)
 
 

@@ -145,22 +145,44 @@ class ValueWrite:
     comments: Mapping[str, str]
 
 
+def _stored_values(writes: list[ValueWrite]) -> dict[tuple[int, int], Value]:
+    submissions = [w.submission.pk for w in writes if w.submission.pk]
+    return {
+        (v.submission_id, v.element_id): v for v in Value.objects.filter(submission__in=submissions)
+    }
+
+
+def _differences(write: ValueWrite, existing: dict[tuple[int, int], Value]):
+    """Each element of the write whose figure or comment differs from the stored one, as
+    (element, stored Value or None, new figure or None, new comment)."""
+    for element in write.elements:
+        new = write.outcome.values.get(element.code)
+        comment = (write.comments.get(element.code) or "").strip()[:500]
+        old = existing.get((write.submission.pk, element.pk))
+        if old is None and new is None:
+            continue
+        if old is not None and old.value == new and old.comment == comment:
+            continue
+        yield element, old, new, comment
+
+
+def changed_elements(write: ValueWrite) -> set[str]:
+    """Codes of the elements whose figure or comment the write would change, and of those whose
+    entry is refused by a hard rule (an entry that cannot be read is never "unchanged"): an
+    unchanged row is accepted as it is, even in a submitted or locked quarter."""
+    refused = {issue.element for issue in write.outcome.errors}
+    existing = _stored_values([write]) if write.submission.pk is not None else {}
+    return refused | {element.code for element, *_rest in _differences(write, existing)}
+
+
 def write_values(writes: list[ValueWrite], user, source: str) -> int:
     """Store the figures and comments that differ from the stored ones, with audit entries,
     for any number of submissions in a handful of queries."""
-    existing = {
-        (v.submission_id, v.element_id): v
-        for v in Value.objects.filter(submission__in=[w.submission.pk for w in writes])
-    }
+    existing = _stored_values(writes)
     to_create, to_update, to_delete, audit = [], [], [], []
     for write in writes:
         submission = write.submission
-        for element in write.elements:
-            new = write.outcome.values.get(element.code)
-            comment = (write.comments.get(element.code) or "").strip()[:500]
-            old = existing.get((submission.pk, element.pk))
-            if old is None and new is None:
-                continue
+        for element, old, new, comment in _differences(write, existing):
             entry = {"element": element, "reason": comment, "source": source}
             if old is None:
                 to_create.append(
@@ -172,7 +194,7 @@ def write_values(writes: list[ValueWrite], user, source: str) -> int:
                 audit.append(
                     _audit(submission, user, AuditAction.VALUE, old=_fmt(old.value), **entry)
                 )
-            elif old.value != new or old.comment != comment:
+            else:
                 if old.value != new:
                     audit.append(
                         _audit(submission, user, AuditAction.VALUE, old=_fmt(old.value),
@@ -196,10 +218,11 @@ def save_figures(
     comments: Mapping[str, str] | None = None,
     source: str = "form",
 ) -> SaveResult:
-    """Save a draft: blanks are allowed, hard errors are not (nothing is saved then)."""
+    """Save a draft: blanks are allowed, hard errors are not (nothing is saved then). Figures
+    identical to the stored ones are accepted as they are, whatever the quarter's state: nothing
+    is written and the version stays."""
     comments = comments or {}
     _check_can_enter(user, submission.region)
-    check_editable(submission)
     elements = selectors.elements_for_region(submission.region)
     outcome = validate(
         selectors.element_specs(elements),
@@ -207,11 +230,15 @@ def save_figures(
         selectors.rule_specs(elements),
         selectors.history_for(submission.region, submission.period),
     )
+    write = ValueWrite(submission, elements, outcome, comments)
+    if not changed_elements(write):
+        return SaveResult(submission=submission, outcome=outcome, changed=0)
+    check_editable(submission)
     if outcome.errors:
         raise InvalidFigures(_("数据有误，未保存：请按提示修改后再保存。"), outcome.errors)
     with transaction.atomic():
         _bump_version(submission, version)
-        changed = write_values([ValueWrite(submission, elements, outcome, comments)], user, source)
+        changed = write_values([write], user, source)
     return SaveResult(submission=submission, outcome=outcome, changed=changed)
 
 
