@@ -3,7 +3,9 @@
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from portal.models import Region
 from portal.scoping import departments_q, line_q
+from targets import status
 from targets.models import Duty, PolicyDocument, Target, Task, TaskAssignment
 
 
@@ -103,3 +105,22 @@ def openable_work(*, user, document: PolicyDocument) -> dict[str, set[int]]:
         )
         for kind in ("task", "duty")
     }
+
+
+# --- Which targets a region is read against --------------------------------------------------
+
+
+def applying_q(region: Region) -> Q:
+    """Targets that apply to ``region`` itself: those set for it, and those set for a region
+    above it that hold in every region below (a rate, a relative level, "all":
+    targets.status.LEVEL_KINDS). A count set for a whole district (福建名牌产品30项) is not
+    split among its towns. ``applies`` is the same rule for a target in hand."""
+    ancestors = [code for code in region.path.split("/") if code and code != region.code]
+    return Q(region=region) | Q(region__code__in=ancestors, kind__in=status.LEVEL_KINDS)
+
+
+def applies(target: Target, region: Region) -> bool:
+    """Whether ``target`` applies to ``region`` (the rule of ``applying_q``)."""
+    if target.region_id == region.pk:
+        return True
+    return region.path.startswith(target.region.path) and target.kind in status.LEVEL_KINDS

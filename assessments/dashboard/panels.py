@@ -15,6 +15,7 @@ from assessments.models import (
     RegionResult,
     Rulebook,
     RunStatus,
+    Submission,
     TargetWarning,
 )
 from assessments.reporting import selectors
@@ -90,6 +91,10 @@ class Reporting:
     not_submitted: list[Region] = field(default_factory=list)
     queue_count: int = 0
     queue: list = field(default_factory=list)
+    # The region's own submission of the period, when the region enters figures itself (a town
+    # has no regions below to count; its own quarter is what its page reports).
+    enters_itself: bool = False
+    own: Submission | None = None
 
     @property
     def received(self) -> int:
@@ -108,10 +113,26 @@ def reporting(*, user, region: Region) -> Reporting:
         report.not_submitted = [
             row.region for row in completeness.rows if row.state in {"missing", "draft"}
         ]
+        report.enters_itself = bool(selectors.elements_for_region(region))
+        if report.enters_itself:
+            report.own = Submission.objects.filter(region=region, period=period).first()
     queue = selectors.approval_queue(user=user).filter(region__path__startswith=region.path)
     report.queue_count = queue.count()
     report.queue = list(queue[:10])
     return report
+
+
+# --- The region's own results ---------------------------------------------------------------------
+
+
+def own_results(*, region: Region, year: int) -> list[RegionResult]:
+    """The region's score, grade and rank among its peers in each rulebook that scores it (a
+    town in its district's rulebook, a district in its city's); one query."""
+    return list(
+        RegionResult.objects.filter(region=region, rulebook__year=year)
+        .select_related("rulebook__scope")
+        .order_by("rulebook__level", "rulebook_id")
+    )
 
 
 # --- Warnings -----------------------------------------------------------------------------------

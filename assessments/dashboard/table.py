@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from django.db.models import (
     Case,
     Exists,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -27,79 +26,69 @@ from assessments.models import (
     TargetWarning,
 )
 from portal.models import Department, Region
-from portal.scoping import (
-    figures_q,
-)
+from portal.scoping import figures_q, reads_only_responsible
 from targets import status
 from targets.models import PolicyDocument, Target
-from targets.selectors import targets_for
+from targets.selectors import applying_q, targets_for
 
 
-def targets_in_line(*, user, region: Region) -> QuerySet[Target]:
-    """Targets of the documents in force governing the region, those above it and below it,
-    among the documents the user may read."""
-    codes = [code for code in region.path.split("/") if code]
-    return targets_for(user=user).filter(
-        Q(document__region__path__startswith=region.path) | Q(document__region__code__in=codes),
-        document__in_force=True,
+def governing_targets(*, user, region: Region) -> QuerySet[Target]:
+    """The targets that apply to the region itself (targets.selectors.applying_q), among the
+    documents in force the user may read."""
+    return targets_for(user=user).filter(applying_q(region), document__in_force=True)
+
+
+def targets_below(*, user, region: Region) -> QuerySet[Target]:
+    """The targets set for the regions below the region (their own documents in force)."""
+    return (
+        targets_for(user=user)
+        .filter(region__path__startswith=region.path, document__in_force=True)
+        .exclude(region=region)
     )
 
 
-def figures_visible_q(user) -> Q | None:
-    """Targets whose region's figures the user may read (None: all of them).
+def figures_visible_q(user, *, at: Region | None = None) -> Q | None:
+    """Targets whose figures the user may read (None: all of them).
 
-    A region's figures are readable in the user's subtree; a department reads only those of the
-    targets it is responsible for (as assessments.reporting.selectors.elements_for)."""
+    Valued for their own region, a target's figures are readable in the user's subtree; valued
+    for ``at`` (a region whose page the user opened), they are. Either way a department reads
+    only those of the targets it is responsible for (as reporting.selectors.elements_for)."""
     responsible = Target.responsible_departments.through.objects.filter(
         target_id=OuterRef("pk"),
         department_id=user.department_id if user.is_authenticated else None,
     )
+    if at is not None:
+        return Q(Exists(responsible)) if reads_only_responsible(user) else None
     return figures_q(user, responsible=Q(Exists(responsible)))
 
 
-def annotate_status(queryset: QuerySet[Target], *, user, region: Region, year: int):
-    """Each target with its published figure, projection, the page region's own figure,
-    the reference value of a relative target, and its status: one query for all of them."""
+def annotate_figures(queryset: QuerySet[Target], *, user, year: int, at: Region | None):
+    """Each target with the published figure, projection and warning of the region it is
+    valued for (``at``; None: each target's own region), the reference value of a relative
+    target and its first responsible department: one query for all of them. The status is
+    judged from these by targets.status (see ``_rows``)."""
+    valued = at if at is not None else OuterRef("region")
     figure = RegionFigure.objects.filter(
-        year=year, region=OuterRef("region"), indicator=OuterRef("measure__indicator")
+        year=year, region=valued, indicator=OuterRef("measure__indicator")
     )
-    local = RegionFigure.objects.filter(
-        year=year, region=region, indicator=OuterRef("measure__indicator")
-    )
-    warning = TargetWarning.objects.filter(year=year, target=OuterRef("pk"))
+    warning = TargetWarning.objects.filter(year=year, target=OuterRef("pk"), region=valued)
     reference = ReferenceValue.objects.filter(
         year=year,
         indicator=OuterRef("measure__indicator"),
         region=OuterRef("measure__reference_region"),
     )
     department = Department.objects.filter(targets=OuterRef("pk")).order_by("short_name")
-    visible = figures_visible_q(user)
-    ranks = [
-        When(Exists(warning.filter(level="red")), then=Value(status.RANK[status.RED])),
-        When(Exists(warning.filter(level="yellow")), then=Value(status.RANK[status.AMBER])),
-        When(
-            Q(Exists(figure)) & (Q(value__isnull=False) | Q(Exists(reference))),
-            then=Value(status.RANK[status.GREEN]),
-        ),
-    ]
+    visible = figures_visible_q(user, at=at)
+    shown = Value(True)
     if visible is not None:
-        ranks.insert(0, When(~visible, then=Value(status.RANK[status.UNKNOWN])))
         shown = Case(When(visible, then=Value(True)), default=Value(False))
-    else:
-        shown = Value(True)
     return queryset.annotate(
         figures_visible=shown,
-        status_rank=Case(
-            *ranks, default=Value(status.RANK[status.UNKNOWN]), output_field=IntegerField()
-        ),
-        status=Case(
-            *(When(status_rank=rank, then=Value(key)) for key, rank in status.RANK.items()),
-            default=Value(status.UNKNOWN),
-        ),
+        # "red" sorts before "yellow": the worse warning wins.
+        warning_level=Subquery(warning.order_by("level").values("level")[:1]),
         current=Subquery(figure.values("value")[:1]),
         projected=Subquery(figure.values("projected")[:1]),
         quarters=Subquery(figure.values("quarters")[:1]),
-        local_value=Subquery(local.values("value")[:1]),
         reference_value=Subquery(reference.values("value")[:1]),
         department_name=Subquery(department.values("short_name")[:1]),
     ).select_related(
@@ -121,7 +110,7 @@ class TargetRow:
     projected: float | None
     quarters: int | None
     threshold: float | None
-    local: float | None
+    valued_region: Region  # the region whose figures the row shows
     pace: Pace | None
     indicator: Indicator | None
     cumulative_total: float | None = None  # a campaign-long count: the years before, and this
@@ -148,9 +137,14 @@ class TargetRow:
         return self.pace is not None and (self.pace.value or 0) >= 0
 
 
-def _rows(targets: list[Target], *, year: int) -> list[TargetRow]:
-    """Rows with their pace: two more queries whatever the number of targets (the yearly
-    numerator and denominator of rates; earlier years of campaign-long counts)."""
+def _rows(targets: list[Target], *, year: int, at: Region | None) -> list[TargetRow]:
+    """Rows valued for ``at`` (None: each target's own region), with their status and pace: two
+    more queries whatever the number of targets (the yearly numerator and denominator of
+    rates; earlier years of campaign-long counts)."""
+
+    def valued(t: Target) -> Region:
+        return at if at is not None else t.region
+
     visible = [t for t in targets if t.figures_visible and hasattr(t, "measure")]
     ratio_elements = {
         element_id
@@ -163,7 +157,7 @@ def _rows(targets: list[Target], *, year: int) -> list[TargetRow]:
         elements = {
             (region_id, int(element_id)): value
             for region_id, values in ElementFigure.objects.filter(
-                year=year, region__in={t.region_id for t in visible}
+                year=year, region__in={valued(t).pk for t in visible}
             ).values_list("region_id", "values")
             for element_id, value in values.items()
             if int(element_id) in ratio_elements
@@ -175,11 +169,11 @@ def _rows(targets: list[Target], *, year: int) -> list[TargetRow]:
         for region_id, indicator_id, value, figure_year in RegionFigure.objects.filter(
             year__gte=first,
             year__lt=year,
-            region__in={t.region_id for t in cumulative},
+            region__in={valued(t).pk for t in cumulative},
             indicator__in={t.measure.indicator_id for t in cumulative},
         ).values_list("region_id", "indicator_id", "value", "year"):
             for t in cumulative:
-                if (t.region_id, t.measure.indicator_id) == (region_id, indicator_id) and (
+                if (valued(t).pk, t.measure.indicator_id) == (region_id, indicator_id) and (
                     figure_year >= t.measure.cumulative_from
                 ):
                     key = (t.pk, indicator_id)
@@ -207,22 +201,33 @@ def _rows(targets: list[Target], *, year: int) -> list[TargetRow]:
                 horizon_year=t.horizon_year,
                 flow=flow,
                 ratio=ratio,
-                numerator=elements.get((t.region_id, indicator.numerator_id)),
-                denominator=elements.get((t.region_id, indicator.denominator_id)),
+                numerator=elements.get((valued(t).pk, indicator.numerator_id)),
+                denominator=elements.get((valued(t).pk, indicator.denominator_id)),
                 scale=float(indicator.scale),
                 cumulative=measure.cumulative_from is not None,
                 earlier=earlier.get((t.pk, indicator.pk), 0.0),
             )
+        judged = status.UNKNOWN
+        if t.figures_visible:
+            judged = status.judge(
+                warning=t.warning_level,
+                actual=t.current,
+                projected=t.projected,
+                threshold=threshold,
+                comparator=t.comparator,
+                own=valued(t).pk == t.region_id,
+                complete=(t.quarters or 0) >= 4,
+            )
         rows.append(
             TargetRow(
                 target=t,
-                status=t.status,
+                status=judged,
                 visible=bool(t.figures_visible),
                 current=t.current if t.figures_visible else None,
                 projected=t.projected if t.figures_visible else None,
                 quarters=t.quarters if t.figures_visible else None,
                 threshold=threshold,
-                local=t.local_value,
+                valued_region=valued(t),
                 pace=pace,
                 indicator=indicator,
                 cumulative_total=total,
@@ -256,24 +261,33 @@ class TargetTable:
         return self.count(status.GREEN)
 
 
-def table_rows(filterset: TargetFilter, *, year: int) -> list[TargetRow]:
-    """The rows a target filter selects, with their live status."""
-    return _rows(list(filterset.qs.prefetch_related("responsible_departments")), year=year)
+def table_rows(filterset: TargetFilter, *, year: int, region: Region) -> list[TargetRow]:
+    """The rows a target filter selects, valued for the page's region, with their status; the
+    status filter and order apply to the judged status, so they follow targets.status."""
+    rows = _rows(
+        list(filterset.qs.prefetch_related("responsible_departments")), year=year, at=region
+    )
+    data = filterset.form.cleaned_data if filterset.form.is_valid() else {}
+    if data.get("status"):
+        rows = [row for row in rows if row.status == data["status"]]
+    if (data.get("sort") or "").lstrip("-") == "status":
+        rows.sort(key=lambda row: status.RANK[row.status], reverse=data["sort"].startswith("-"))
+    return rows
 
 
 def target_filter(*, user, region: Region, year: int, params=None) -> TargetFilter:
     """The page's target filter (its form and its unevaluated queryset): no query yet."""
-    line = targets_in_line(user=user, region=region)
-    documents = PolicyDocument.objects.filter(pk__in=line.values("document")).order_by(
+    governing = governing_targets(user=user, region=region)
+    documents = PolicyDocument.objects.filter(pk__in=governing.values("document")).order_by(
         "region__path", "-issue_date"
     )
     departments = (
-        Department.objects.filter(targets__in=line.values("pk"))
+        Department.objects.filter(targets__in=governing.values("pk"))
         .select_related("region")
         .distinct()
         .order_by("region__path", "short_name")
     )
-    queryset = annotate_status(line, user=user, region=region, year=year).order_by(
+    queryset = annotate_figures(governing, user=user, year=year, at=region).order_by(
         *ordering("document")
     )
     return TargetFilter(
@@ -281,12 +295,35 @@ def target_filter(*, user, region: Region, year: int, params=None) -> TargetFilt
     )
 
 
+@dataclass
+class BelowTable:
+    """How the targets set for the regions below stand, each valued for its own region: the
+    worst first, at most ``limit`` of them, with the counts of all."""
+
+    rows: list[TargetRow]
+    total: int
+    counts: dict[str, int]
+
+
+BELOW_LIMIT = 100
+
+
+def below_table(*, user, region: Region, year: int, limit: int = BELOW_LIMIT) -> BelowTable:
+    queryset = annotate_figures(
+        targets_below(user=user, region=region), user=user, year=year, at=None
+    ).order_by("region__path", "document_id", "order")
+    rows = _rows(list(queryset), year=year, at=None)
+    counts = {key: sum(1 for row in rows if row.status == key) for key in status.RANK}
+    rows.sort(key=lambda row: status.RANK[row.status])
+    return BelowTable(rows=rows[:limit], total=len(rows), counts=counts)
+
+
 def target_row(*, user, target: Target, year: int) -> TargetRow:
-    """One target's live status (the status page of a document's mark)."""
-    queryset = annotate_status(
-        Target.objects.filter(pk=target.pk), user=user, region=target.region, year=year
+    """One target's live status in its own region (the status page of a document's mark)."""
+    queryset = annotate_figures(
+        Target.objects.filter(pk=target.pk), user=user, year=year, at=None
     ).prefetch_related("responsible_departments")
-    return _rows(list(queryset), year=year)[0]
+    return _rows(list(queryset), year=year, at=None)[0]
 
 
 def target_by_code(*, user, document: int, code: str) -> Target:
@@ -308,6 +345,7 @@ def row_json(row: TargetRow) -> dict:
         "document": {"id": t.document_id, "title": t.document.title},
         "code": t.code,
         "region": {"code": t.region.code, "name": t.region.name},
+        "valued_for": {"code": row.valued_region.code, "name": row.valued_region.name},
         "indicator": t.indicator,
         "requirement": t.describe(),
         "threshold": row.threshold,

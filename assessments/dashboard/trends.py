@@ -140,11 +140,14 @@ def _target_lines(rows: list[TargetRow], indicator: Indicator) -> list[dict]:
     return lines
 
 
-def trends(*, region: Region, year: int, rows: list[TargetRow]) -> list[dict]:
-    """One series per indicator of the rows: quarter by quarter over the region's subtree,
-    with the targets' lines. One SQL query."""
+def trends(
+    *, region: Region, year: int, rows: list[TargetRow], also: list[TargetRow] = ()
+) -> list[dict]:
+    """One series per indicator of the rows (and of ``also``: the targets of the regions below,
+    whose indicators the region follows too): quarter by quarter over the region's subtree,
+    with the lines of the targets that apply to the region itself. One SQL query."""
     indicators: dict[int, Indicator] = {}
-    for row in rows:
+    for row in [*rows, *also]:
         if row.indicator is not None:
             indicators.setdefault(row.indicator.pk, row.indicator)
     infos = {
@@ -162,6 +165,8 @@ def trends(*, region: Region, year: int, rows: list[TargetRow]) -> list[dict]:
     series = []
     for pk, indicator in indicators.items():
         values = quarter_values(sums, infos[pk], labels)
+        if all(v is None for v in values):
+            continue  # no approved figure in any quarter: no chart (the page says so in words)
         series.append(
             {
                 "code": indicator.code,

@@ -54,7 +54,7 @@ def region_dashboard(request, code: str | None = None):
     year, years = _year(request)
     reads = dashboard_cache.Reads(user=user, region=region, year=year, params=request.GET)
     filterset = _target_filter(request, region, year)
-    rows = _target_rows(reads, filterset, year)
+    rows = _target_rows(reads, filterset, year, region)
     table = target_table.TargetTable(filterset=filterset, rows=rows)
     rankings = reads.get("rankings", lambda: panels.rankings(region=region, year=year))
     graded = {r.region_id: r for ranking in rankings for r in ranking.results}
@@ -69,8 +69,11 @@ def region_dashboard(request, code: str | None = None):
         "years": sorted({*years, year}, reverse=True),
         "table": table,
         "filter": table.filterset,
-        "shows_local": any(row.target.region_id != region.pk for row in table.rows),
-        "trends": _trends(reads, region, year, rows),
+        "below": _below(reads, user, region, year),
+        "own_results": reads.get(
+            "own_results", lambda: panels.own_results(region=region, year=year)
+        ),
+        "trends": _trends(reads, user, region, year, rows),
         "rankings": rankings,
         "distributions": [
             {
@@ -102,7 +105,7 @@ def targets_data(request, code: str):
     region, year, reads = _data_request(request, code)
 
     def build():
-        rows = _target_rows(reads, _target_filter(request, region, year), year)
+        rows = _target_rows(reads, _target_filter(request, region, year), year, region)
         return _payload(region, year, targets=[target_table.row_json(row) for row in rows])
 
     return JsonResponse(reads.get("targets.json", build, by_params=True))
@@ -114,8 +117,8 @@ def trends_data(request, code: str):
     region, year, reads = _data_request(request, code)
 
     def build():
-        rows = _target_rows(reads, _target_filter(request, region, year), year)
-        return _payload(region, year, series=_trends(reads, region, year, rows))
+        rows = _target_rows(reads, _target_filter(request, region, year), year, region)
+        return _payload(region, year, series=_trends(reads, request.user, region, year, rows))
 
     return JsonResponse(reads.get("trends.json", build, by_params=True))
 
@@ -130,14 +133,27 @@ def _target_filter(request, region, year: int):
     )
 
 
-def _target_rows(reads, filterset, year: int):
+def _target_rows(reads, filterset, year: int, region):
     """The target rows, shared by the page and its endpoints through the cache."""
-    return reads.get("rows", lambda: target_table.table_rows(filterset, year=year), by_params=True)
-
-
-def _trends(reads, region, year: int, rows):
     return reads.get(
-        "trends", lambda: trends.trends(region=region, year=year, rows=rows), by_params=True
+        "rows",
+        lambda: target_table.table_rows(filterset, year=year, region=region),
+        by_params=True,
+    )
+
+
+def _below(reads, user, region, year: int):
+    return reads.get("below", lambda: target_table.below_table(user=user, region=region, year=year))
+
+
+def _trends(reads, user, region, year: int, rows):
+    """The quarterly series of the region's subtree: the indicators of the targets that apply
+    to it, and of those set for the regions below (without their target lines)."""
+    below = _below(reads, user, region, year)
+    return reads.get(
+        "trends",
+        lambda: trends.trends(region=region, year=year, rows=rows, also=below.rows),
+        by_params=True,
     )
 
 

@@ -21,7 +21,8 @@ from portal.models import Department, Region, RegionLevel
 from portal.periods import Quarter
 from portal.scoping import export_q
 from targets.models import Target
-from targets.status import AMBER, GREEN, LEVEL_KINDS, RED, UNKNOWN
+from targets.selectors import applies
+from targets.status import AMBER, GREEN, RED, UNKNOWN
 
 BOLD = Font(bold=True)
 
@@ -101,21 +102,6 @@ def _submission_state(submission: Submission | None, period: Period) -> str:
     return "late" if submitted_on > period.closes_on else "on_time"
 
 
-def applicable_targets(region: Region, targets: list[Target]) -> list[Target]:
-    """The targets a region is read against: its own, and the level targets (rates, all-or-
-    nothing, relative to a reference) of the regions above it, which hold in every region
-    below. A count set for a whole district (福建名牌产品30项) is not split among its towns."""
-    own = [t for t in targets if t.region_id == region.pk]
-    inherited = [
-        t
-        for t in targets
-        if t.region_id != region.pk
-        and region.path.startswith(t.region.path)
-        and t.kind in LEVEL_KINDS
-    ]
-    return own + inherited
-
-
 def briefing(*, user, region: Region, quarter: Quarter) -> Briefing:
     """The briefing of a region for a quarter: its own page, then one page per region directly
     below it (in the user's export scope)."""
@@ -127,7 +113,7 @@ def briefing(*, user, region: Region, quarter: Quarter) -> Briefing:
         .prefetch_related("responsible_departments")
         .order_by("region__path", "document", "order")
     )
-    per_region = {r.pk: applicable_targets(r, targets) for r in regions}
+    per_region = {r.pk: [t for t in targets if applies(t, r)] for r in regions}
     states = target_states([(t, r) for r in regions for t in per_region[r.pk]], quarter.year)
     by_region: dict[int, list[TargetState]] = defaultdict(list)
     for state in states:

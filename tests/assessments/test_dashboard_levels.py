@@ -1,0 +1,111 @@
+"""A region's dashboard shows its own targets valued for itself, the targets of the regions below
+as a compact table valued for theirs, and a town its own figures and rank: on the demo's data,
+at the province, the city, the district and a town. The briefing reads the same targets."""
+
+import pytest
+from django.urls import reverse
+
+from assessments.devdata.demo import generate_demo_data
+from assessments.models import RegionFigure, RegionResult
+from assessments.scoring import runs
+from portal import periods
+from portal.models import Role
+from targets.models import Target
+
+from .conftest import GUSHAN, JINAN
+
+PROVINCE, CITY = "350000", "350100"
+# The 晋安区 opinion's targets that hold in every town: rates and levels relative to a reference.
+JINAN_LEVEL_TARGETS = ["T01", "T02", "T03", "T04", "T09"]
+
+
+@pytest.fixture
+def office(db, make_user):
+    make_user(role=Role.REGION_OFFICIAL, region=JINAN, username="jinan")
+    make_user(role=Role.OFFICE, region=JINAN, username="jinan-office")
+    make_user(role=Role.OFFICE, region=CITY, username="fz-office")
+    user = make_user(role=Role.OFFICE, region=PROVINCE, username="fj-office")
+    report = generate_demo_data(today=periods.today())
+    runs.run_year(year=periods.today().year, trigger="demo")
+    assert report.submissions
+    return user
+
+
+def page(client, user, code):
+    client.force_login(user)
+    response = client.get(reverse("dashboard:region", args=[code]))
+    assert response.status_code == 200
+    return response.context
+
+
+@pytest.mark.parametrize("code", [PROVINCE, CITY])
+def test_above_the_district_its_targets_are_listed_below_not_as_the_pages_own(client, office, code):
+    context = page(client, office, code)
+    # 福建省's 2014 plan and 福州市 set no quantitative target: none is the page's own.
+    assert context["table"].rows == []
+    below = context["below"]
+    assert below.total == Target.objects.filter(document__key="jinan-2012").count() == 11
+    # Each is valued for 晋安区, where it was set, not for the page's region.
+    assert {row.valued_region.code for row in below.rows} == {JINAN}
+    for row in below.rows:
+        if row.visible and row.current is not None:
+            figure = RegionFigure.objects.get(
+                year=periods.today().year,
+                region__code=JINAN,
+                indicator=row.target.measure.indicator,
+            )
+            assert row.current == pytest.approx(figure.value)
+    assert sum(below.counts.values()) == 11
+
+
+def test_the_district_page_lists_its_own_targets_valued_for_itself(client, office):
+    context = page(client, office, JINAN)
+    rows = context["table"].rows
+    assert len(rows) == 11 and {row.valued_region.code for row in rows} == {JINAN}
+    assert context["below"].total == 0
+
+
+def test_a_town_page_shows_the_towns_own_figures_score_and_rank(client, office):
+    context = page(client, office, GUSHAN)
+    rows = context["table"].rows
+    assert sorted(row.target.code for row in rows) == JINAN_LEVEL_TARGETS
+    year = periods.today().year
+    for row in rows:
+        assert row.valued_region.code == GUSHAN
+        figure = RegionFigure.objects.filter(
+            year=year, region__code=GUSHAN, indicator=row.target.measure.indicator
+        ).first()
+        assert row.current == (pytest.approx(figure.value) if figure else None)
+    [result] = context["own_results"]
+    stored = RegionResult.objects.get(region__code=GUSHAN, rulebook__year=year)
+    assert (result.total, result.grade, result.rank, result.peers) == (
+        stored.total,
+        stored.grade,
+        stored.rank,
+        9,
+    )
+    reporting = context["reporting"]
+    assert reporting.expected == 0 and reporting.enters_itself
+    html = client.get(reverse("dashboard:region", args=[GUSHAN])).content.decode()
+    assert "0 / 0" not in html
+    assert f"在晋安区考核的 9 个区划中排第 {stored.rank} 名" in html
+    assert "下级区划排名" not in html  # a town scores nobody
+
+
+def test_the_briefing_reads_the_same_targets_as_the_dashboard(client, office):
+    client.force_login(office)
+    quarter = periods.Quarter.of(periods.today()).previous()
+    response = client.get(reverse("workspace:briefing"), {"region": CITY, "quarter": quarter.label})
+    assert response.status_code == 200
+    pages = {p.region.code: p for p in response.context["report"].pages}
+    dashboard = page(client, office, CITY)
+    assert len(pages[CITY].states) == len(dashboard["table"].rows) == 0
+    district = page(client, office, JINAN)
+    assert len(pages[JINAN].states) == len(district["table"].rows) == 11
+
+
+def test_an_empty_page_says_so_in_words(client, office):
+    client.force_login(office)
+    html = client.get(reverse("dashboard:region", args=[CITY])).content.decode()
+    assert "没有适用于福州市本级的量化目标" in html
+    assert "福州市下级区划的目标" in html
