@@ -6,6 +6,8 @@ scoring methods and the reader's table) asks this module, so they can never disa
 ORM, no I/O. ``meets`` works on plain numbers, numpy arrays and pandas Series alike.
 """
 
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 
@@ -50,6 +52,23 @@ def gap(value: float, comparator: str, threshold: float) -> float:
 # Target kinds that hold in every region below the document's (a rate, a relative level, all
 # regions): a district's rate target is read in each of its towns too.
 LEVEL_KINDS = frozenset({"rate", "relative", "all"})
+
+
+# --- Figures as a person reads them ---------------------------------------------------------------
+
+
+def round_figure(value: float, decimals: int) -> float:
+    """A figure at its indicator's published precision, half up (四舍五入), not banker's."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def format_figure(value: float | None, decimals: int, unit: str = "") -> str:
+    """A figure as printed everywhere: its indicator's fixed number of decimals (a count is a
+    whole number), with the unit; "—" when there is none."""
+    if value is None:
+        return "—"
+    return f"{round_figure(value, decimals):.{decimals}f}{unit}"
 
 
 # --- Status: one set of keys and words for every screen ------------------------------------------
@@ -120,7 +139,8 @@ def assessed_horizon(horizon_year: int | None, year: int) -> tuple[int, int | No
 
 def warning_message(*, level: str, region_name: str, label: str, unit: str, comparator: str,
                     threshold: float, outcome: float, gap: float, horizon: int,
-                    document_year: int | None, year: int, departments: str) -> str:  # fmt: skip
+                    document_year: int | None, year: int, departments: str,
+                    decimals: int = 2) -> str:  # fmt: skip
     """A warning in words, in the active language: the region, what the target requires, the
     outcome (missed, or projected to the horizon), the gap, and who is responsible.
     ``document_year`` is the document's own target year when it has passed."""
@@ -128,9 +148,9 @@ def warning_message(*, level: str, region_name: str, label: str, unit: str, comp
         "region": region_name,
         "label": label,
         "required": f"{symbol(comparator)} {threshold:g}{unit}",
-        "outcome": f"{outcome:.4g}{unit}",
+        "outcome": format_figure(outcome, decimals, unit),
         "horizon": horizon,
-        "gap": f"{abs(gap):.4g}{unit}",
+        "gap": format_figure(abs(gap), decimals, unit),
     }
     if level == "red":
         text = _(

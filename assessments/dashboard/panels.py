@@ -156,9 +156,9 @@ def warnings(*, region: Region, year: int, limit: int = WARNING_LIMIT) -> Warnin
         red=Count("pk", filter=Q(level="red")), yellow=Count("pk", filter=Q(level="yellow"))
     )
     rows = list(
-        queryset.select_related("region", "target__document").order_by(
-            "level", "region__path", "pk"
-        )[:limit]
+        queryset.select_related(
+            "region", "target__document", "target__measure__indicator__numerator"
+        ).order_by("level", "region__path", "pk")[:limit]
     )
     return Warnings(red=counts["red"], yellow=counts["yellow"], rows=rows)
 

@@ -25,6 +25,8 @@ from assessments.models import (
     RegionFigure,
     TargetWarning,
 )
+from assessments.scoring.outlooks import target_outlooks
+from assessments.scoring.rollup import Outlook
 from portal.models import Department, Region
 from portal.scoping import figures_q, reads_only_responsible
 from targets import status
@@ -112,12 +114,17 @@ class TargetRow:
     threshold: float | None
     valued_region: Region  # the region whose figures the row shows
     pace: Pace | None
+    outlook: Outlook | None
     indicator: Indicator | None
     cumulative_total: float | None = None  # a campaign-long count: the years before, and this
 
     @property
     def status_label(self) -> str:
         return status.label(self.status)
+
+    @property
+    def decimals(self) -> int:
+        return self.indicator.precision if self.indicator else 2
 
     @property
     def unit(self) -> str:
@@ -178,9 +185,11 @@ def _rows(targets: list[Target], *, year: int, at: Region | None) -> list[Target
                 ):
                     key = (t.pk, indicator_id)
                     earlier[key] = earlier.get(key, 0.0) + value
+    outlooks = target_outlooks([(t, valued(t)) for t in visible], year)
     rows = []
     for t in targets:
         measure = getattr(t, "measure", None)
+        seen = outlooks.get((t.pk, valued(t).pk))
         indicator = measure.indicator if measure else None
         threshold = float(t.value) if t.value is not None else _float(t.reference_value)
         pace = None
@@ -212,7 +221,7 @@ def _rows(targets: list[Target], *, year: int, at: Region | None) -> list[Target
             judged = status.judge(
                 warning=t.warning_level,
                 actual=t.current,
-                projected=t.projected,
+                projected=seen.outcome if seen else None,
                 threshold=threshold,
                 comparator=t.comparator,
                 own=valued(t).pk == t.region_id,
@@ -228,6 +237,7 @@ def _rows(targets: list[Target], *, year: int, at: Region | None) -> list[Target
                 quarters=t.quarters if t.figures_visible else None,
                 threshold=threshold,
                 valued_region=valued(t),
+                outlook=seen if t.figures_visible else None,
                 pace=pace,
                 indicator=indicator,
                 cumulative_total=total,
@@ -355,7 +365,8 @@ def row_json(row: TargetRow) -> dict:
         "status": row.status,
         "status_display": str(row.status_label),
         "current": row.current,
-        "projected": row.projected,
+        "projected": row.outlook.outcome if row.outlook else None,
+        "projected_for": row.outlook.horizon if row.outlook else None,
         "quarters": row.quarters,
         "pace": pace,
     }

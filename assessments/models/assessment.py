@@ -445,6 +445,14 @@ class TargetWarning(models.Model):
         return self.message
 
     @property
+    def decimals(self) -> int:
+        """The published precision of the target's indicator (0 for a count)."""
+        target = self.target
+        if target is None or not hasattr(target, "measure"):
+            return 2
+        return target.measure.indicator.precision
+
+    @property
     def text(self) -> str:
         """The warning in the active language, composed from its figures as the run composed
         ``message`` (in the language of the run); a veto's recorded reason as it stands."""
@@ -467,4 +475,5 @@ class TargetWarning(models.Model):
             document_year=passed_year,
             year=self.year,
             departments=self.departments,
+            decimals=target.measure.indicator.precision if hasattr(target, "measure") else 2,
         )

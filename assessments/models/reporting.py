@@ -134,6 +134,11 @@ class Indicator(models.Model):
     )
     unit = models.CharField(_("单位"), max_length=16)
     higher_is_better = models.BooleanField(_("越高越好"), default=True)
+    decimals = models.PositiveSmallIntegerField(
+        _("小数位数"),
+        default=2,
+        help_text=_("公布和比较时保留的小数位数（四舍五入）；计数类指标总是整数"),
+    )
 
     class Meta:
         verbose_name = _("指标")
@@ -149,6 +154,14 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def precision(self) -> int:
+        """Decimals as published and compared: a count of things (an indicator of a count
+        element) is a whole number; anything else has the indicator's own decimals."""
+        if self.kind == IndicatorKind.VALUE and self.numerator.value_type == ValueType.COUNT:
+            return 0
+        return self.decimals
 
 
 class TargetMeasure(models.Model):

@@ -10,7 +10,6 @@ saving the same version one gets a ``Conflict`` and nothing of theirs is lost or
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -30,7 +29,7 @@ from assessments.models import (
 )
 from assessments.reporting import selectors
 from assessments.reporting.errors import Conflict, InvalidFigures, ReportingError
-from assessments.reporting.validation import Outcome, validate
+from assessments.reporting.validation import Outcome, as_typed, validate
 from portal import periods
 from portal.models import Region
 from portal.scoping import can_approve_for, can_enter_for
@@ -38,10 +37,6 @@ from portal.scoping import can_approve_for, can_enter_for
 # Hooks run after a submission is approved or unlocked and the transaction has committed
 # (the scoring room registers its re-scoring here; reporting does not import it).
 after_decision: list[Callable[[Submission], None]] = []
-
-
-def _fmt(value: Decimal | None) -> str:
-    return "" if value is None else f"{value.normalize():f}"
 
 
 def _audit(submission, user, action, *, element=None, old="", new="", reason="", source="form"):
@@ -188,17 +183,19 @@ def write_values(writes: list[ValueWrite], user, source: str) -> int:
                 to_create.append(
                     Value(submission=submission, element=element, value=new, comment=comment)
                 )
-                audit.append(_audit(submission, user, AuditAction.VALUE, new=_fmt(new), **entry))
+                audit.append(
+                    _audit(submission, user, AuditAction.VALUE, new=as_typed(new), **entry)
+                )
             elif new is None:
                 to_delete.append(old.pk)
                 audit.append(
-                    _audit(submission, user, AuditAction.VALUE, old=_fmt(old.value), **entry)
+                    _audit(submission, user, AuditAction.VALUE, old=as_typed(old.value), **entry)
                 )
             else:
                 if old.value != new:
                     audit.append(
-                        _audit(submission, user, AuditAction.VALUE, old=_fmt(old.value),
-                               new=_fmt(new), **entry)
+                        _audit(submission, user, AuditAction.VALUE, old=as_typed(old.value),
+                               new=as_typed(new), **entry)
                     )  # fmt: skip
                 old.value, old.comment = new, comment
                 to_update.append(old)

@@ -106,7 +106,7 @@ def check_value(spec: ElementSpec, value: Decimal) -> list[Issue]:
     def error(message: str) -> None:
         issues.append(Issue(spec.code, "error", message))
 
-    given = {"name": name, "value": _fmt(value), "unit": spec.unit}
+    given = {"name": name, "value": as_typed(value), "unit": spec.unit}
     if value < 0:
         error(_("%(name)s不能为负数（填写了 %(value)s）") % given)
     elif spec.value_type == "count" and value != value.to_integral_value():
@@ -114,12 +114,12 @@ def check_value(spec: ElementSpec, value: Decimal) -> list[Issue]:
     if spec.value_type == "percent" and not (0 <= value <= 100):
         error(_("%(name)s是百分数，必须在 0 到 100 之间（填写了 %(value)s）") % given)
     if value >= 0 and value < spec.min_value:
-        bound = _fmt(spec.min_value)
+        bound = as_typed(spec.min_value)
         error(
             _("%(name)s不能小于 %(bound)s%(unit)s（填写了 %(value)s）") % {**given, "bound": bound}
         )
     if spec.max_value is not None and value > spec.max_value:
-        bound = _fmt(spec.max_value)
+        bound = as_typed(spec.max_value)
         error(
             _("%(name)s不能大于 %(bound)s%(unit)s（填写了 %(value)s）") % {**given, "bound": bound}
         )
@@ -142,8 +142,8 @@ def check_rules(
             }
             detail = _("%(message)s（%(left)s > %(right)s）") % {
                 "message": message,
-                "left": _fmt(left),
-                "right": _fmt(right),
+                "left": as_typed(left),
+                "right": as_typed(right),
             }
             issues.append(Issue(rule.left, "error", detail))
     return issues
@@ -167,9 +167,9 @@ def check_history(spec: ElementSpec, value: Decimal, history: list[Decimal]) -> 
                 )
                 % {
                     "name": spec.name,
-                    "value": _fmt(value),
+                    "value": as_typed(value),
                     "unit": spec.unit,
-                    "median": _fmt(median),
+                    "median": as_typed(median),
                     "factor": FAR_FACTOR,
                 },
             )
@@ -228,6 +228,9 @@ def validate(
     return Outcome(values=values, issues=issues)
 
 
-def _fmt(value: Decimal) -> str:
-    text = f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)
-    return text
+def as_typed(value: Decimal | None) -> str:
+    """A stored figure as an official would type it: no trailing zeros ("7", not "7.0000");
+    "" for none. Every page, message and audit entry prints stored figures this way."""
+    if value is None:
+        return ""
+    return f"{value.normalize():f}" if isinstance(value, Decimal) else str(value)

@@ -6,7 +6,6 @@ service's refusal into a message on the page.
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from itertools import groupby
 
 from django.contrib import messages
@@ -30,7 +29,7 @@ from assessments.models import (
 )
 from assessments.reporting import errors, selectors, services
 from assessments.reporting import references as reference_service
-from assessments.reporting.validation import Issue, ParseError, parse_number, validate
+from assessments.reporting.validation import Issue, ParseError, as_typed, parse_number, validate
 from portal import periods
 from portal.models import Region
 from portal.scoping import (
@@ -91,8 +90,8 @@ class Field:
     element: DataElement
     value: str
     comment: str
-    previous: Decimal | None
-    last_year: Decimal | None
+    previous: str  # as typed: no trailing zeros; "" when there is none
+    last_year: str
     issues: list[Issue]
 
     @property
@@ -109,8 +108,8 @@ def _fields(elements, raw, comments, previous, last_year, issues) -> list[tuple[
             element=e,
             value=raw.get(e.code, ""),
             comment=comments.get(e.code, ""),
-            previous=previous.get(e.code),
-            last_year=last_year.get(e.code),
+            previous=as_typed(previous.get(e.code)),
+            last_year=as_typed(last_year.get(e.code)),
             issues=by_element.get(e.code, []),
         )
         for e in elements
@@ -123,7 +122,7 @@ def _stored(submission: Submission | None) -> tuple[dict[str, str], dict[str, st
         return {}, {}
     values = selectors.values_of(submission)
     return (
-        {code: f"{v.value.normalize():f}" for code, v in values.items()},
+        {code: as_typed(v.value) for code, v in values.items()},
         {code: v.comment for code, v in values.items()},
     )
 

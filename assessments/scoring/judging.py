@@ -191,6 +191,7 @@ def target_warnings(year, model: RunInputs, indicators: pd.DataFrame, tree: pd.D
             earlier_total=earlier,
             last_year_value=history.get((target.region_id, measure.indicator_id, year - 1)),
             stock=measure.indicator.numerator.time_aggregation == "last",
+            decimals=measure.indicator.precision,
         )
         found = check_target(
             check, float(row["value"]), _float(row["projected"]), int(row["quarters"]), year

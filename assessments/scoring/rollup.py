@@ -27,7 +27,7 @@ from assessments.scoring.aggregation import (
     indicators,
     up_the_tree,
 )
-from targets.status import assessed_horizon, meets, warning_message
+from targets.status import assessed_horizon, meets, round_figure, warning_message
 from targets.status import gap as shortfall
 
 
@@ -148,6 +148,7 @@ class TargetCheck:
     earlier_total: float = 0.0  # cumulative targets: the sum of the years before this one
     last_year_value: float | None = None  # stocks: last year's figure, for the growth pace
     stock: bool = False
+    decimals: int = 2  # the indicator's published precision (0 for counts)
 
 
 @dataclass(frozen=True)
@@ -163,30 +164,66 @@ class WarningRow:
     departments: str
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """Where a target is heading: the figure it is judged on at its horizon (projected while the
+    horizon is open), whether that is final, and the horizon year."""
+
+    outcome: float
+    final: bool
+    horizon: int
+
+
+def outlook(*, actual: float, projected: float | None, quarters: int, year: int,
+            horizon_year: int | None, cumulative: bool = False, earlier_total: float = 0.0,
+            stock: bool = False, last_year_value: float | None = None,
+            decimals: int = 2) -> Outlook:  # fmt: skip
+    """The one projection of a target, which the warning, the dashboard, the workspace and the
+    briefing all show. A flow counted over the campaign is projected at its pace per quarter to
+    the end of the horizon year, a stock at its growth since last year, anything else at its
+    year-end projection. A count (``decimals`` 0) is rounded to a whole number, half up, and
+    judged as rounded: nobody holds 29.67 brands."""
+    horizon, _passed = assessed_horizon(horizon_year, year)
+    value = actual + (earlier_total if cumulative else 0.0)
+    quarters = max(quarters, 1)
+    if year >= horizon and quarters >= 4:
+        outcome, final = value, True
+    else:
+        remaining = (max(horizon, year) - year) * 4 + (4 - quarters)
+        if cumulative:
+            outcome = value + actual / quarters * remaining
+        elif stock:
+            growth = 0.0 if last_year_value is None else actual - last_year_value
+            outcome = actual + max(growth, 0.0) / quarters * remaining
+        else:
+            outcome = projected if projected is not None and not np.isnan(projected) else actual
+        final = False
+    return Outlook(outcome=round_figure(outcome, decimals), final=final, horizon=horizon)
+
+
 def check_target(check: TargetCheck, actual: float | None, projected: float | None,
                  quarters: int, year: int) -> WarningRow | None:  # fmt: skip
     """A yellow or red warning for one target, or None when it is on track (or cannot be judged)."""
     if check.threshold is None or actual is None or np.isnan(actual):
         return None
-    horizon, passed_year = assessed_horizon(check.horizon_year, year)
+    _horizon, passed_year = assessed_horizon(check.horizon_year, year)
     value = actual + (check.earlier_total if check.cumulative else 0.0)
-    quarters = max(quarters, 1)
-    done = quarters >= 4
-    if year >= horizon and done:
-        outcome, level = value, "red"
-    else:
-        remaining = (max(horizon, year) - year) * 4 + (4 - quarters)
-        if check.cumulative:
-            outcome = value + actual / quarters * remaining
-        elif check.stock:
-            growth = 0.0 if check.last_year_value is None else actual - check.last_year_value
-            outcome = actual + max(growth, 0.0) / quarters * remaining
-        else:
-            outcome = projected if projected is not None and not np.isnan(projected) else actual
-        level = "yellow"
-    if bool(meets(outcome, check.comparator, check.threshold)):
+    seen = outlook(
+        actual=actual,
+        projected=projected,
+        quarters=quarters,
+        year=year,
+        horizon_year=check.horizon_year,
+        cumulative=check.cumulative,
+        earlier_total=check.earlier_total,
+        stock=check.stock,
+        last_year_value=check.last_year_value,
+        decimals=check.decimals,
+    )
+    if bool(meets(seen.outcome, check.comparator, check.threshold)):
         return None
-    gap = shortfall(outcome, check.comparator, check.threshold)
+    level = "red" if seen.final else "yellow"
+    gap = shortfall(seen.outcome, check.comparator, check.threshold)
     message = warning_message(
         level=level,
         region_name=check.region_name,
@@ -194,19 +231,20 @@ def check_target(check: TargetCheck, actual: float | None, projected: float | No
         unit=check.unit,
         comparator=check.comparator,
         threshold=check.threshold,
-        outcome=outcome,
+        outcome=seen.outcome,
         gap=gap,
-        horizon=horizon,
+        horizon=seen.horizon,
         document_year=passed_year,
         year=year,
         departments=check.departments,
+        decimals=check.decimals,
     )
     return WarningRow(
         target_id=check.target_id,
         region_id=check.region_id,
         level=level,
         actual=value,
-        projected=outcome,
+        projected=seen.outcome,
         required=check.threshold,
         gap=gap,
         message=message[:500],

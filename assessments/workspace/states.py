@@ -14,6 +14,7 @@ from assessments.models import (
     RunStatus,
     TargetWarning,
 )
+from assessments.scoring.outlooks import target_outlooks
 from portal import periods
 from portal.models import Region
 from targets import status
@@ -33,6 +34,8 @@ class TargetState:
     threshold: float | None
     status: str
     warning: TargetWarning | None
+    decimals: int = 2  # the indicator's published precision (0 for a count)
+    horizon: int | None = None  # the year ``projected`` is for (scoring.outlooks)
 
     @property
     def status_label(self) -> str:
@@ -53,7 +56,8 @@ def status_year(on: date | None = None) -> int:
 
 
 def target_states(pairs: Sequence[tuple[Target, Region]], year: int) -> list[TargetState]:
-    """The state of each (target, region) in ``year``, from the published run, in four queries."""
+    """The state of each (target, region) in ``year``, from the published run, in five queries;
+    ``projected`` is the one projection of scoring.outlooks (to the target's horizon)."""
     if not pairs:
         return []
     measures = {t.pk: t.measure for t, _r in pairs if hasattr(t, "measure")}
@@ -78,6 +82,7 @@ def target_states(pairs: Sequence[tuple[Target, Region]], year: int) -> list[Tar
         (r.indicator_id, r.region_id): float(r.value)
         for r in ReferenceValue.objects.filter(year=year, indicator__in=indicator_ids)
     }
+    outlooks = target_outlooks(pairs, year)
     states = []
     for target, region in pairs:
         measure = measures.get(target.pk)
@@ -90,7 +95,8 @@ def target_states(pairs: Sequence[tuple[Target, Region]], year: int) -> list[Tar
             threshold = None
         warning = warnings.get((region.pk, target.pk))
         actual = figure.value if figure else None
-        projected = figure.projected if figure else None
+        seen = outlooks.get((target.pk, region.pk))
+        projected = seen.outcome if seen else None
         quarters = figure.quarters if figure else 0
         states.append(
             TargetState(
@@ -102,6 +108,8 @@ def target_states(pairs: Sequence[tuple[Target, Region]], year: int) -> list[Tar
                 quarters=quarters,
                 threshold=threshold,
                 warning=warning,
+                decimals=measure.indicator.precision if measure else 2,
+                horizon=seen.horizon if seen else None,
                 status=status.judge(
                     warning=warning.level if warning else None,
                     actual=actual,

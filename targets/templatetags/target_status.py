@@ -17,3 +17,9 @@ def status_label(key: str) -> str:
 def status_legend() -> str:
     """The meaning of each status, in the active language."""
     return status.legend()
+
+
+@register.filter
+def figure(value, decimals) -> str:
+    """A figure at its indicator's precision: ``{{ row.current|figure:row.decimals }}``."""
+    return status.format_figure(None if value is None else float(value), int(decimals))

@@ -109,3 +109,51 @@ def test_an_empty_page_says_so_in_words(client, office):
     html = client.get(reverse("dashboard:region", args=[CITY])).content.decode()
     assert "没有适用于福州市本级的量化目标" in html
     assert "福州市下级区划的目标" in html
+
+
+def test_one_projection_in_the_table_the_warning_and_the_briefing(client, office):
+    """For every target of the demo data the dashboard's projection, the warning's and the
+    briefing's are the same number, printed the same way; a count's is a whole number."""
+    from assessments.models import TargetWarning
+    from targets import status
+
+    year = periods.today().year
+    rows = {row.target.pk: row for row in page(client, office, JINAN)["table"].rows}
+    assert len(rows) == 11
+    client.force_login(office)
+    quarter = periods.Quarter.of(periods.today()).previous()
+    response = client.get(
+        reverse("workspace:briefing"), {"region": JINAN, "quarter": quarter.label}
+    )
+    briefing_states = {
+        state.target.pk: state
+        for p in response.context["report"].pages
+        if p.region.code == JINAN
+        for state in p.states
+    }
+    compared = 0
+    for pk, row in rows.items():
+        if row.outlook is None:
+            continue
+        state = briefing_states[pk]
+        assert state.projected == row.outlook.outcome, row.target.code
+        if row.decimals == 0:
+            assert row.outlook.outcome == int(row.outlook.outcome), row.target.code
+        warning = TargetWarning.objects.filter(year=year, target_id=pk, region__code=JINAN).first()
+        if warning is not None:
+            assert warning.projected == pytest.approx(row.outlook.outcome), row.target.code
+            shown = status.format_figure(row.outlook.outcome, row.decimals, row.unit)
+            assert shown in warning.text, (row.target.code, shown, warning.text)
+            compared += 1
+    assert compared >= 5  # the demo's 晋安区 has warnings on most of its targets
+
+
+def test_counts_read_as_whole_numbers_and_rates_with_fixed_decimals(client, office):
+    client.force_login(office)
+    html = client.get(reverse("dashboard:region", args=[JINAN])).content.decode()
+    import re
+
+    assert not re.search(r"\d+\.\d+\s*(项|家|个|件)", html), re.findall(
+        r"\d+\.\d+\s*(?:项|家|个|件)", html
+    )
+    assert not re.search(r"\d+\.\d{3,}%", html)

@@ -153,3 +153,15 @@ def test_the_api_and_the_form_accept_unchanged_figures_of_a_locked_quarter(clien
     )
     assert refused.status_code == 409 and "已审核锁定" in refused.json()["detail"]
     assert snapshot() == before
+
+
+def test_the_form_shows_stored_figures_without_trailing_zeros(client, demo):
+    import re
+
+    period = Period.objects.filter(submissions__isnull=False).order_by("-year", "-quarter").first()
+    client.force_login(demo["town"])
+    html = client.get(
+        reverse("assessments:entry", args=[GUSHAN, period.year, period.quarter])
+    ).content.decode()
+    assert "value=" in html
+    assert not re.search(r"\b\d+\.0000\b", html), re.findall(r"\b\d+\.0000\b", html)[:5]
