@@ -19,13 +19,20 @@ SORTS = {
     "region": ("region__path", "document_id", "order"),
     "current": ("current", "document_id", "order"),
 }
+# Each order says its direction; "-key" is the reverse of "key".
 SORT_CHOICES = [
-    ("document", _("按文件")),
-    ("status", _("按状态（红灯在前）")),
-    ("department", _("按责任部门")),
-    ("indicator", _("按指标")),
-    ("region", _("按区划")),
-    ("current", _("按当前值")),
+    ("document", _("按文件（由上级到本级）")),
+    ("-document", _("按文件（由本级到上级）")),
+    ("status", _("按状态（最需关注的在前）")),
+    ("-status", _("按状态（正常的在前）")),
+    ("department", _("按责任部门（升序）")),
+    ("-department", _("按责任部门（降序）")),
+    ("region", _("按设定区划（由上级到本级）")),
+    ("-region", _("按设定区划（由本级到上级）")),
+    ("indicator", _("按指标（升序）")),
+    ("-indicator", _("按指标（降序）")),
+    ("current", _("按当前值（从小到大）")),
+    ("-current", _("按当前值（从大到小）")),
 ]
 
 
@@ -50,7 +57,7 @@ class TargetFilter(TargetFilterSet):
         choices=status.CHOICES, label=_("状态"), empty_label=_("全部状态"), method="judged_later"
     )
     sort = django_filters.ChoiceFilter(
-        choices=SORT_CHOICES + [(f"-{k}", v) for k, v in SORT_CHOICES],
+        choices=SORT_CHOICES,
         method="sort_by",
         label=_("排序"),
         empty_label=_("默认（按文件）"),

@@ -4,6 +4,7 @@ lines worth drawing."""
 from dataclasses import dataclass
 
 from django.db import connection
+from django.db.models import Count
 
 from assessments.dashboard.table import TargetRow
 from assessments.models import (
@@ -14,6 +15,7 @@ from assessments.models import (
 )
 from assessments.scoring.sql import ELEMENTS, PERIODS, REGIONS, SUBMISSIONS, VALUES
 from portal.models import Region
+from targets.status import round_figure
 
 TREND_YEARS = 2  # the chart shows the page's year and the one before it, quarter by quarter
 
@@ -113,6 +115,32 @@ def quarter_coverage(
     return [regions.get(label, 0) for label in labels]
 
 
+def expected_reporters(region: Region, elements: list[DataElement]) -> dict[int, int]:
+    """How many regions of the subtree (the region included) enter each element: those at its
+    entry level, within the regions it applies to. A quarter with fewer approved is partial.
+    One query (and one per element limited to some regions, which few are)."""
+    per_level = dict(
+        Region.objects.filter(path__startswith=region.path)
+        .values_list("level")
+        .annotate(count=Count("pk"))
+        .values_list("level", "count")
+    )
+    expected = {}
+    for element in elements:
+        if element.applies_to_id:
+            expected[element.pk] = (
+                Region.objects.filter(
+                    path__startswith=region.path,
+                    level=element.entry_level,
+                )
+                .filter(path__startswith=element.applies_to.path)
+                .count()
+            )
+        else:
+            expected[element.pk] = per_level.get(element.entry_level, 0)
+    return expected
+
+
 def _element_info(element: DataElement) -> ElementInfo:
     return ElementInfo(
         id=element.pk, averaged="avg" in {element.time_aggregation, element.region_aggregation}
@@ -162,19 +190,33 @@ def trends(
     element_ids = {e.id for info in infos.values() for e in (info.numerator, info.denominator) if e}
     sums = quarterly_sums(region, year, element_ids)
     labels = quarter_labels(year)
+    expected_by_element = expected_reporters(
+        region, [indicator.numerator for indicator in indicators.values()]
+    )
     series = []
     for pk, indicator in indicators.items():
         values = quarter_values(sums, infos[pk], labels)
         if all(v is None for v in values):
             continue  # no approved figure in any quarter: no chart (the page says so in words)
+        coverage = quarter_coverage(sums, infos[pk], labels)
+        expected = expected_by_element[indicator.numerator_id]
         series.append(
             {
                 "code": indicator.code,
                 "name": indicator.name,
                 "unit": indicator.unit,
+                "decimals": indicator.precision,
                 "labels": [f"{y}Q{q}" for y, q in labels],
-                "values": [None if v is None else round(v, 4) for v in values],
-                "regions": quarter_coverage(sums, infos[pk], labels),
+                "values": [
+                    None if v is None else round_figure(v, indicator.precision) for v in values
+                ],
+                "regions": coverage,
+                "expected": expected,
+                # A quarter some regions of the subtree have not had approved yet reads low:
+                # the chart draws it as partial, and says how many have reported.
+                "partial": [
+                    v is not None and n < expected for v, n in zip(values, coverage, strict=True)
+                ],
                 "targets": _target_lines(rows, indicator),
             }
         )

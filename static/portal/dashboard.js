@@ -16,30 +16,62 @@
     return String(text).replace(/[&<>"']/g, function (c) { return ENTITIES[c]; });
   }
 
-  function extent(values) {
-    var present = values.filter(function (v) { return v !== null && v !== undefined; });
-    if (!present.length) { return null; }
-    return [Math.min.apply(null, present), Math.max.apply(null, present)];
-  }
-
   var charts = [];
+
+  // Clean axis ticks: steps of 1, 2 or 5 times a power of ten, bounds on a step, a rate never
+  // above 100 %, a count in whole steps.
+  function niceAxis(values, percent, decimals) {
+    var present = values.filter(function (v) { return v !== null && v !== undefined; });
+    if (!present.length) { return { min: null, max: null, step: null, places: decimals }; }
+    var low = Math.min.apply(null, present);
+    var high = Math.max.apply(null, present);
+    var span = high - low || Math.abs(high) || 1;
+    var raw = span / 4;
+    var power = Math.pow(10, Math.floor(Math.log10(raw)));
+    var step = [1, 2, 5, 10].map(function (m) { return m * power; })
+      .filter(function (s) { return s >= raw; })[0];
+    if (decimals === 0 && step < 1) { step = 1; }
+    var min = Math.floor(low / step) * step;
+    var max = Math.ceil(high / step) * step;
+    if (min === low && min > 0) { min -= step; }
+    if (max === high) { max += step; }
+    if (low >= 0 && min < 0) { min = 0; }
+    if (percent && high <= 100 && max > 100) { max = 100; }
+    var places = Math.max(0, -Math.floor(Math.log10(step)));
+    return { min: Number(min.toFixed(places)), max: Number(max.toFixed(places)), step: step,
+      places: places };
+  }
 
   function trendChart(node, series) {
     var lines = series.targets || [];
-    var range = extent(series.values.concat(lines.map(function (t) { return t.value; })));
-    var pad = range ? Math.max((range[1] - range[0]) * 0.1, Math.abs(range[1]) * 0.01, 0.5) : 1;
-    var chart = window.echarts.init(node);
     var regions = series.regions || [];
+    var partial = series.partial || [];
+    var decimals = series.decimals === undefined ? 2 : series.decimals;
+    // Complete quarters as a solid line; a quarter some regions below have not had approved yet
+    // reads low, so it is drawn hollow, on a dashed segment, and the tooltip says how many
+    // regions have reported.
+    var solid = series.values.map(function (v, i) { return partial[i] ? null : v; });
+    var dashed = series.values.map(function (v, i) {
+      if (partial[i]) { return v; }
+      // The last complete point starts the dashed segment; it keeps its solid mark.
+      return partial[i + 1] ? { value: v, symbol: 'none' } : null;
+    });
+    var percent = series.unit === '%';
+    var axis = niceAxis(series.values.concat(lines.map(function (t) { return t.value; })),
+      percent, decimals);
+    var chart = window.echarts.init(node);
     chart.setOption({
       animation: false,
       tooltip: {
         trigger: 'axis',
         formatter: function (points) {
-          var point = points[0];
-          var value = point.value === null || point.value === undefined ? '—' : point.value;
-          return escape(point.axisValue) + '<br>' + point.marker + escape(series.name) + ' ' +
-            escape(value) + escape(series.unit || '') + '<br>' + escape(node.dataset.regions) +
-            ' ' + (regions[point.dataIndex] || 0);
+          var i = points[0].dataIndex;
+          var value = series.values[i];
+          var shown = value === null || value === undefined ? '—' : value.toFixed(decimals);
+          var line = escape(series.labels[i]) + '<br>' + escape(series.name) + ' ' +
+            escape(shown) + escape(series.unit || '') + '<br>' + escape(node.dataset.regions) +
+            ' ' + (regions[i] || 0) + ' / ' + (series.expected || 0);
+          return partial[i] ? line + '<br>' + escape(node.dataset.partial) : line;
         }
       },
       grid: { left: 56, right: 24, top: 24, bottom: 28 },
@@ -47,15 +79,17 @@
       yAxis: {
         type: 'value',
         name: series.unit,
-        // Counts and rates never go below zero: keep the axis there too.
-        min: range ? Math.floor(range[0] >= 0 ? Math.max(0, range[0] - pad) : range[0] - pad) : null,
-        max: range ? Math.ceil(range[1] + pad) : null
+        min: axis.min,
+        max: axis.max,
+        interval: axis.step,
+        axisLabel: { formatter: function (v) { return Number(v.toFixed(axis.places)); } }
       },
       series: [{
         name: series.name,
         type: 'line',
-        data: series.values,
+        data: solid,
         connectNulls: false,
+        symbol: 'circle',
         symbolSize: 6,
         markLine: {
           silent: true,
@@ -64,6 +98,15 @@
           label: { formatter: '{b}', position: 'insideEndTop' },
           data: lines.map(function (t) { return { name: t.name, yAxis: t.value }; })
         }
+      }, {
+        name: series.name,
+        type: 'line',
+        data: dashed,
+        connectNulls: false,
+        symbol: 'emptyCircle',
+        symbolSize: 8,
+        lineStyle: { type: 'dashed' },
+        tooltip: { show: false }
       }]
     });
     charts.push(chart);

@@ -361,7 +361,8 @@ def test_the_quarterly_trend_sums_counts_before_dividing(client, office, data):
     prov = next(s for s in series if s["code"] == "prov_pass_rate")
     by_quarter = dict(zip(prov["labels"], prov["values"], strict=True))
     # Q1: (10 + 900) / (10 + 1000), not the mean of 100 % and 90 %.
-    assert by_quarter[f"{YEAR}Q1"] == pytest.approx(100 * 910 / 1010, abs=1e-4)
+    # 910 / 1010 = 90.0990…%, published at the indicator's two decimals.
+    assert by_quarter[f"{YEAR}Q1"] == 90.10
     assert by_quarter[f"{YEAR}Q2"] == pytest.approx(95.0)
     assert by_quarter[f"{YEAR}Q3"] is None  # nothing approved yet; Q4 is only submitted
     assert by_quarter[f"{YEAR - 1}Q4"] is None
@@ -451,7 +452,10 @@ def test_pages_and_endpoints_cost_the_same_queries_with_30_more_towns(client, of
     assert len(panels.rankings(region=jinan, year=YEAR)[0].results) == 39
     large = {url: count_queries(client, url) for url in urls}
     assert large == small
-    assert max(cold for cold, _warm in large.values()) <= 40
+    # A fixed budget whatever the size: the page's own targets, the compact table of the targets
+    # below, the one projection of each (scoring.outlooks), the region's own results and the
+    # regions expected to report each charted element added their few queries to the 40 before.
+    assert max(cold for cold, _warm in large.values()) <= 46
     # Cached: the session, the user, the region, the years, the data version (and on the page
     # the filter's choices and the run panel).
     assert all(warm < cold for cold, warm in large.values())

@@ -140,9 +140,9 @@ def test_the_district_office_approves_and_the_town_climbs_on_the_dashboard(
     expect(page.locator("main h1")).to_contain_text(f"{YEAR}年度")
     expect(page.locator("#ranking h3").first).to_have_text(ranked.name)
     gushan, xindian = ranking_row(page, "鼓山镇"), ranking_row(page, "新店镇")
-    expect(gushan.locator("td").nth(0)).to_have_text("2/9")
+    expect(gushan.locator("td").nth(1)).to_have_text("第 2 / 9 名")
     expect(gushan.locator("td").nth(2)).to_have_text("0.00")
-    expect(xindian.locator("td").nth(0)).to_have_text("1/9")
+    expect(xindian.locator("td").nth(1)).to_have_text("第 1 / 9 名")
     expect(xindian.locator("td").nth(2)).to_have_text("85.00")
     shoot("2-dashboard-before")
 
@@ -160,10 +160,10 @@ def test_the_district_office_approves_and_the_town_climbs_on_the_dashboard(
     # The re-score ran after the commit: 94.2 % and 98 % → 60 + 40 = 100, first of nine.
     page.locator("header nav").get_by_role("link", name="工作看板").click()
     gushan, xindian = ranking_row(page, "鼓山镇"), ranking_row(page, "新店镇")
-    expect(gushan.locator("td").nth(0)).to_have_text("1/9")
+    expect(gushan.locator("td").nth(1)).to_have_text("第 1 / 9 名")
     expect(gushan.locator("td").nth(2)).to_have_text("100.00")
     expect(gushan.locator("td").nth(3)).to_have_text("A")
-    expect(xindian.locator("td").nth(0)).to_have_text("2/9")
+    expect(xindian.locator("td").nth(1)).to_have_text("第 2 / 9 名")
     shoot("2-dashboard-after")
 
     result = RegionResult.objects.select_related("run").get(rulebook=ranked, region__code=GUSHAN)
