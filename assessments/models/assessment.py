@@ -202,6 +202,17 @@ class RunStatus(models.TextChoices):
     FAILED = "failed", _("失败")
 
 
+class RunTrigger(models.TextChoices):
+    """What started a run, as the run list names it."""
+
+    NIGHTLY = "nightly", _("每晚自动计算")
+    MANUAL = "manual", _("办公室手动启动")
+    APPROVAL = "approval", _("审核通过后重算")
+    COMMAND = "command", _("命令行")
+    DEMO = "demo", _("演示数据")
+    BENCH = "bench", _("性能测试")
+
+
 class AssessmentRun(models.Model):
     """One roll-up of a year's approved data into scores; readers see only published runs."""
 
@@ -209,9 +220,7 @@ class AssessmentRun(models.Model):
     status = models.CharField(
         _("状态"), max_length=16, choices=RunStatus.choices, default=RunStatus.RUNNING
     )
-    trigger = models.CharField(
-        _("触发方式"), max_length=16, help_text=_("nightly / manual / approval / command")
-    )
+    trigger = models.CharField(_("触发方式"), max_length=16, choices=RunTrigger.choices)
     path_region = models.ForeignKey(
         Region,
         verbose_name=_("增量重算的区划"),

@@ -392,6 +392,20 @@ class AuditAction(models.TextChoices):
     UNLOCK = "unlock", _("解锁")
 
 
+class AuditSource(models.TextChoices):
+    """Where a change came from, as the change history names it."""
+
+    FORM = "form", _("网页填报")
+    EXCEL = "excel", _("Excel 导入")
+    API = "api", _("接口")
+    DEMO = "demo", _("演示数据")
+    SYSTEM = "system", _("系统")
+
+
+# The words of a lock's old and new value in the change history.
+LOCK_STATES = {"locked": _("已锁定"), "unlocked": _("已解锁")}
+
+
 class AuditEntry(models.Model):
     """Who changed what in a submission, when, from what to what, and why. Append-only."""
 
@@ -410,7 +424,7 @@ class AuditEntry(models.Model):
     old = models.CharField(_("原值"), max_length=255, blank=True)
     new = models.CharField(_("新值"), max_length=255, blank=True)
     reason = models.CharField(_("原因/说明"), max_length=500, blank=True)
-    source = models.CharField(_("来源"), max_length=16, help_text=_("form / excel / api / system"))
+    source = models.CharField(_("来源"), max_length=16, choices=AuditSource.choices)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("操作人"),
@@ -426,4 +440,20 @@ class AuditEntry(models.Model):
         ordering = ["submission", "at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_action_display()} {self.old} → {self.new}"
+        return f"{self.get_action_display()} {self.old_display} → {self.new_display}"
+
+    def _words(self, value: str) -> str:
+        if self.action == AuditAction.STATUS and value in Status.values:
+            return str(Status(value).label)
+        if self.action in {AuditAction.LOCK, AuditAction.UNLOCK} and value in LOCK_STATES:
+            return str(LOCK_STATES[value])
+        return value
+
+    @property
+    def old_display(self) -> str:
+        """The old value as a person reads it: a status or lock in words, a figure as typed."""
+        return self._words(self.old)
+
+    @property
+    def new_display(self) -> str:
+        return self._words(self.new)

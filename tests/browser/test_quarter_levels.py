@@ -103,3 +103,19 @@ def test_the_districts_unchanged_template_goes_back_in(page, shoot, demo_quarter
     page.get_by_role("button", name="上传并导入").click()
     expect(page.locator("ul.messages")).to_contain_text(f"共 {rows} 行，均与系统中一致")
     shoot("11-excel-unchanged-template-accepted")
+
+
+def test_in_english_the_menu_stays_on_one_row_and_words_keep_their_spaces(
+    page, shoot, demo_quarter
+):
+    log_in(page, "fz-office")
+    page.goto("/dashboard/350100/")
+    with page.expect_navigation():
+        page.select_option("select[name=language]", "en")
+    page.goto("/dashboard/350100/")
+    nav = page.locator("header nav").bounding_box()
+    assert nav and nav["height"] < 40, nav  # one row, not five
+    expect(page.locator("main h1")).to_contain_text("Year ")
+    expect(page.locator(".tiles")).to_contain_text(" reporting")
+    expect(page.locator("select[name=language] option[selected]")).to_have_text("English")
+    shoot("11-dashboard-city-english")
