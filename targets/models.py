@@ -34,6 +34,20 @@ class PolicyDocument(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    def _names(self, role: str) -> str:
+        # From the prefetched assignments (no query per task on a document page).
+        names = [a.department.short_name for a in self.assignments.all() if a.role == role]
+        return "、".join(names)
+
+    @property
+    def lead_names(self) -> str:
+        """The lead departments, joined as a document writes them ("A、B")."""
+        return self._names(AssignmentRole.LEAD)
+
+    @property
+    def cooperating_names(self) -> str:
+        return self._names(AssignmentRole.COOPERATING)
+
 
 class Section(models.Model):
     """A numbered part of a document (一、 （一） 1、) located by character offsets in its text."""

@@ -124,3 +124,11 @@ def applies(target: Target, region: Region) -> bool:
     if target.region_id == region.pk:
         return True
     return region.path.startswith(target.region.path) and target.kind in status.LEVEL_KINDS
+
+
+def issued_by_q(year: int, field: str = "document") -> Q:
+    """Targets (through ``field``, their document) of documents issued by the end of ``year``: a
+    document counts from its issue date, so a 2026 plan is not judged in 2025."""
+    return Q(**{f"{field}__issue_date__isnull": True}) | Q(
+        **{f"{field}__issue_date__year__lte": year}
+    )

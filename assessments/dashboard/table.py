@@ -31,20 +31,23 @@ from portal.models import Department, Region
 from portal.scoping import figures_q, reads_only_responsible
 from targets import status
 from targets.models import PolicyDocument, Target
-from targets.selectors import applying_q, targets_for
+from targets.selectors import applying_q, issued_by_q, targets_for
 
 
-def governing_targets(*, user, region: Region) -> QuerySet[Target]:
+def governing_targets(*, user, region: Region, year: int) -> QuerySet[Target]:
     """The targets that apply to the region itself (targets.selectors.applying_q), among the
-    documents in force the user may read."""
-    return targets_for(user=user).filter(applying_q(region), document__in_force=True)
+    documents in force issued by ``year`` that the user may read."""
+    return targets_for(user=user).filter(
+        applying_q(region), issued_by_q(year), document__in_force=True
+    )
 
 
-def targets_below(*, user, region: Region) -> QuerySet[Target]:
-    """The targets set for the regions below the region (their own documents in force)."""
+def targets_below(*, user, region: Region, year: int) -> QuerySet[Target]:
+    """The targets set for the regions below the region (their own documents in force, issued by
+    ``year``)."""
     return (
         targets_for(user=user)
-        .filter(region__path__startswith=region.path, document__in_force=True)
+        .filter(issued_by_q(year), region__path__startswith=region.path, document__in_force=True)
         .exclude(region=region)
     )
 
@@ -287,7 +290,7 @@ def table_rows(filterset: TargetFilter, *, year: int, region: Region) -> list[Ta
 
 def target_filter(*, user, region: Region, year: int, params=None) -> TargetFilter:
     """The page's target filter (its form and its unevaluated queryset): no query yet."""
-    governing = governing_targets(user=user, region=region)
+    governing = governing_targets(user=user, region=region, year=year)
     documents = PolicyDocument.objects.filter(pk__in=governing.values("document")).order_by(
         "region__path", "-issue_date"
     )
@@ -320,7 +323,7 @@ BELOW_LIMIT = 100
 
 def below_table(*, user, region: Region, year: int, limit: int = BELOW_LIMIT) -> BelowTable:
     queryset = annotate_figures(
-        targets_below(user=user, region=region), user=user, year=year, at=None
+        targets_below(user=user, region=region, year=year), user=user, year=year, at=None
     ).order_by("region__path", "document_id", "order")
     rows = _rows(list(queryset), year=year, at=None)
     counts = {key: sum(1 for row in rows if row.status == key) for key in status.RANK}

@@ -21,7 +21,7 @@ from portal.models import Department, Region, RegionLevel
 from portal.periods import Quarter
 from portal.scoping import export_q
 from targets.models import Target
-from targets.selectors import applies
+from targets.selectors import applies, issued_by_q
 from targets.status import AMBER, GREEN, RED, UNKNOWN
 
 BOLD = Font(bold=True)
@@ -108,7 +108,9 @@ def briefing(*, user, region: Region, quarter: Quarter) -> Briefing:
     regions = [region, *Region.objects.filter(export_q(user, None), parent=region).order_by("code")]
     codes = {code for r in regions for code in r.path.split("/") if code}
     targets = list(
-        Target.objects.filter(document__in_force=True, region__code__in=codes)
+        Target.objects.filter(
+            issued_by_q(quarter.year), document__in_force=True, region__code__in=codes
+        )
         .select_related("document", "region", "measure")
         .prefetch_related("responsible_departments")
         .order_by("region__path", "document", "order")
@@ -138,7 +140,7 @@ def briefing(*, user, region: Region, quarter: Quarter) -> Briefing:
         Department.objects.filter(region__in=regions, is_active=True).order_by("name")
     )
     ids = [d.pk for d in departments]
-    owed = owed_items(ids)
+    owed = owed_items(ids, quarter)
     reported = reported_items(quarter, ids) & owed
     owed_count, reported_count = per_department(owed), per_department(reported)
     progress: dict[int, list[DepartmentProgress]] = defaultdict(list)

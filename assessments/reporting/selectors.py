@@ -252,6 +252,11 @@ class Completeness:
         return self.count("missing")
 
     @property
+    def missing_names(self) -> str:
+        """The regions that have not entered anything, as a list in words ("A、B")."""
+        return "、".join(row.region.name for row in self.rows if row.state == "missing")
+
+    @property
     def drafts(self) -> int:
         return self.count("draft")
 

@@ -19,6 +19,7 @@ from assessments.scoring.rollup import (
     TargetCheck,
     check_target,
 )
+from targets.selectors import issued_by_q
 
 
 def item_specs(rulebook: Rulebook, year: int, references: dict) -> tuple[ItemSpec, ...]:
@@ -148,7 +149,9 @@ def target_warnings(year, model: RunInputs, indicators: pd.DataFrame, tree: pd.D
     names = tree.set_index("region")["name"]
     table = indicators.set_index(["region", "indicator"])
     measures = (
-        TargetMeasure.objects.filter(target__document__in_force=True)
+        TargetMeasure.objects.filter(
+            issued_by_q(year, "target__document"), target__document__in_force=True
+        )
         .select_related("target", "indicator", "reference_region", "indicator__numerator")
         .prefetch_related("target__responsible_departments")
     )

@@ -23,12 +23,13 @@ class DepartmentRow:
     duties: int
     targets: int
     owed: int
+    owed_previous: int  # owed for the quarter before the open one (documents issued by then)
     reported_previous: int
     reported_open: int
 
     @property
     def overdue(self) -> int:
-        return self.owed - self.reported_previous
+        return self.owed_previous - self.reported_previous
 
 
 def department_overview(*, user, on: date | None = None) -> tuple[list[DepartmentRow], Quarter]:
@@ -38,8 +39,9 @@ def department_overview(*, user, on: date | None = None) -> tuple[list[Departmen
     current = open_quarter(on, setting("PROGRESS_DUE_DAYS"))
     departments = list(departments_for(user=user).filter(is_active=True))
     ids = [d.pk for d in departments]
-    owed = owed_items(ids)
-    before = reported_items(current.previous(), ids) & owed
+    owed = owed_items(ids, current)
+    owed_before = owed_items(ids, current.previous())
+    before = reported_items(current.previous(), ids) & owed_before
     now = reported_items(current, ids) & owed
     targets = Counter(
         Target.responsible_departments.through.objects.filter(
@@ -48,6 +50,7 @@ def department_overview(*, user, on: date | None = None) -> tuple[list[Departmen
     )
     tasks, duties = per_department(owed, WorkKind.TASK), per_department(owed, WorkKind.DUTY)
     owed_count, before_count, now_count = map(per_department, (owed, before, now))
+    owed_before_count = per_department(owed_before)
     rows = [
         DepartmentRow(
             department=d,
@@ -55,6 +58,7 @@ def department_overview(*, user, on: date | None = None) -> tuple[list[Departmen
             duties=duties[d.pk],
             targets=targets[d.pk],
             owed=owed_count[d.pk],
+            owed_previous=owed_before_count[d.pk],
             reported_previous=before_count[d.pk],
             reported_open=now_count[d.pk],
         )

@@ -3,6 +3,9 @@ force owes one per quarter (reports on targets are welcome but never owed)."""
 
 from collections import Counter
 from collections.abc import Sequence
+from datetime import date
+
+from django.db.models import Q
 
 from assessments.models import (
     ProgressUpdate,
@@ -22,13 +25,30 @@ def item_key(department_id: int, task_id, duty_id, target_id) -> Key:
     return department_id, WorkKind.TARGET, target_id
 
 
-def owed_items(department_ids: Sequence[int] | None = None) -> set[Key]:
+def owes_for(issue_date: date | None, quarter: Quarter) -> bool:
+    """A document's tasks and duties are reported on from the quarter it was issued in: a task
+    accepted today is not overdue for a quarter that ended before its document existed."""
+    return issue_date is None or issue_date <= quarter.end
+
+
+def owed_items(
+    department_ids: Sequence[int] | None = None, quarter: Quarter | None = None
+) -> set[Key]:
     """Every (department, task or duty) of a document in force that an active department owes a
-    report on each quarter."""
+    report on each quarter (for ``quarter``: only those of documents issued by its end)."""
     tasks = TaskAssignment.objects.filter(task__document__in_force=True, department__is_active=True)
     duties = Duty.departments.through.objects.filter(
         duty__document__in_force=True, department__is_active=True
     )
+    if quarter is not None:
+        tasks = tasks.filter(
+            Q(task__document__issue_date__isnull=True)
+            | Q(task__document__issue_date__lte=quarter.end)
+        )
+        duties = duties.filter(
+            Q(duty__document__issue_date__isnull=True)
+            | Q(duty__document__issue_date__lte=quarter.end)
+        )
     if department_ids is not None:
         tasks = tasks.filter(department_id__in=department_ids)
         duties = duties.filter(department_id__in=department_ids)

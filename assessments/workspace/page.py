@@ -15,7 +15,7 @@ from assessments.models import (
     WorkKind,
 )
 from assessments.workspace.limits import setting
-from assessments.workspace.owed import item_key
+from assessments.workspace.owed import item_key, owes_for
 from assessments.workspace.selectors import OWED_KINDS
 from assessments.workspace.states import TargetState, status_year, target_states
 from portal import periods
@@ -202,7 +202,13 @@ def _judge(item: WorkItem, *, on: date, current: Quarter, days: int) -> None:
     """Set when the item's next report is due and why it is overdue, if it is."""
     if item.kind in OWED_KINDS:
         previous = current.previous()
-        if previous not in item.reported:
+        issued = item.obj.document.issue_date
+        if not owes_for(issued, previous):
+            # Issued after that quarter ended: the first report owed is of the quarter it was
+            # issued in (the open one, or the next when it was issued after the open one ended).
+            first = current if owes_for(issued, current) else current.next()
+            item.next_due = (first if first not in item.reported else first.next()).due(days)
+        elif previous not in item.reported:
             item.next_due = previous.due(days)
             item.overdue_reasons.append(
                 _("%(quarter)s进展未报送（截止%(due)s）")

@@ -91,7 +91,7 @@ def _pending(quarter: Quarter) -> dict[int, list[Task | Duty]]:
             year=quarter.year, quarter=quarter.quarter
         ).values_list("department_id", "task_id", "duty_id", "target_id")
     }
-    keys = owed_items() - reported_items(quarter) - reminded
+    keys = owed_items(quarter=quarter) - reported_items(quarter) - reminded
     if not keys:
         return {}
     objects = {

@@ -9,7 +9,7 @@ from assessments.devdata.demo import generate_demo_data
 from assessments.models import RegionFigure, RegionResult
 from assessments.scoring import runs
 from portal import periods
-from portal.models import Role
+from portal.models import Region, Role
 from targets.models import Target
 
 from .conftest import GUSHAN, JINAN
@@ -157,3 +157,30 @@ def test_counts_read_as_whole_numbers_and_rates_with_fixed_decimals(client, offi
         r"\d+\.\d+\s*(?:项|家|个|件)", html
     )
     assert not re.search(r"\d+\.\d{3,}%", html)
+
+
+def test_a_document_counts_from_its_issue_date(client, office):
+    from datetime import date
+
+    from targets.models import PolicyDocument
+
+    year = periods.today().year
+    jinan = Region.objects.get(code=JINAN)
+    later = PolicyDocument.objects.create(
+        key="jinan-next-year",
+        title="晋安区下一年度质量工作要点",
+        issuer="晋安区人民政府",
+        issue_date=date(year + 1, 2, 1),
+        region=jinan,
+        full_text="到明年底，全区省级监督抽查合格率达到95%以上。",
+    )
+    Target.objects.create(
+        document=later, code="T01", order=1, region=jinan, indicator="省级监督抽查合格率",
+        kind="rate", comparator=">=", value=95, unit="%", quote="省级监督抽查合格率达到95%以上",
+    )  # fmt: skip
+    rows = page(client, office, JINAN)["table"].rows
+    assert later.pk not in {row.target.document_id for row in rows}
+    assert len(rows) == 11
+    client.force_login(office)
+    response = client.get(reverse("dashboard:region", args=[JINAN]), {"year": year + 1})
+    assert later.pk in {row.target.document_id for row in response.context["table"].rows}

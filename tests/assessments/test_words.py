@@ -6,6 +6,7 @@ from django.urls import reverse
 from assessments.models import AssessmentRun, AuditEntry, RunStatus, Submission
 from assessments.reporting import services
 from portal.models import Region, Role
+
 from .conftest import GUSHAN, JINAN, TOWN_FIGURES
 
 pytestmark = pytest.mark.django_db

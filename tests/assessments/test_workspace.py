@@ -544,3 +544,34 @@ def test_the_evidence_check_reads_the_content_not_the_name():
     assert (checked.extension, checked.content_type) == (".jpg", "image/jpeg")
     with pytest.raises(evidence.EvidenceRejected, match="与扩展名不符"):
         evidence.check_evidence("a.png", b"\xff\xd8\xff\xe0", max_bytes=1000, limits=limits)
+
+
+def test_a_document_issued_this_quarter_owes_nothing_for_the_quarter_before(
+    client, people, task_one, mailoutbox
+):
+    """Accepted today, a document's tasks are not overdue for a quarter that ended before it
+    existed: not on the department's page, not in the office's overview, not in reminders."""
+    document = task_one.document
+    for item in workspace_page.workspace(department=people["lead"].department).items:
+        if item.kind == "task" and item.obj != task_one:
+            ProgressUpdate.objects.create(
+                department=people["lead"].department, task=item.obj, year=2089, quarter=4, text="x"
+            )
+    before = next(
+        i
+        for i in workspace_page.workspace(department=people["lead"].department).led
+        if i.obj == task_one
+    )
+    assert before.overdue  # issued long ago: Q4 2089 is owed and missing
+    type(document).objects.filter(pk=document.pk).update(issue_date=TODAY)  # issued in Q2 2090
+    after = next(
+        i
+        for i in workspace_page.workspace(department=people["lead"].department).led
+        if i.obj == task_one
+    )
+    assert not after.overdue and after.overdue_reasons == []
+    # Issued on 5 April 2090, after Q1 ended: its first report is Q2's, due on 10 July.
+    assert after.next_due == Quarter(2090, 2).due(10) == date(2090, 7, 10)
+    assert owed.owes_for(TODAY, Quarter(2089, 4)) is False
+    assert owed.owes_for(TODAY, Quarter(2090, 2)) is True
+    assert owed.owes_for(None, Quarter(2000, 1)) is True
