@@ -3,7 +3,7 @@ office's assessment runs, which sit beside it in the menu."""
 
 from django.urls import path
 
-from assessments.reporting import excel_views, views
+from assessments.reporting import excel_views, measure_views, views
 from assessments.scoring import views as run_views
 
 app_name = "assessments"
@@ -16,6 +16,7 @@ urlpatterns = [
     path("completeness/", views.completeness_report, name="completeness"),
     path("reopen/", views.reopen, name="reopen"),
     path("references/", views.reference_values, name="reference_values"),
+    path("targets/<int:pk>/measure/", measure_views.link_measure, name="link_measure"),
     path("assessment/", run_views.assessment_runs, name="assessment_runs"),
     path("assessment/runs/<int:pk>/", run_views.run_status, name="run_status"),
     path(

@@ -194,10 +194,43 @@ def _problems(draft: DocumentDraft, header: HeaderInput, targets, tasks) -> list
     return problems
 
 
-def _department(name: str, region: Region, known: list[Department]) -> Department:
+# Wordings that name groups of regions or of units, not one department: "各乡镇街道",
+# "各县（市、区）", "各有关部门", "各成员单位".
+REGION_GROUP = re.compile(
+    r"^各(?:级|有关|相关|成员)?.*(?:乡镇|街道|镇|乡|村|区县|县|市|区|部门|单位|企业)[）)]?$"
+)
+
+
+def is_region_group(name: str) -> bool:
+    """Whether a name in a list of departments names a group (各乡镇街道), not a department."""
+    return bool(REGION_GROUP.match(name.strip()))
+
+
+def _known_department(name: str, known: list[Department]) -> Department | None:
     for department in known:
         if name in department.all_names():
             return department
+    return None
+
+
+def unknown_departments(region: Region, tasks: list["TaskInput"]) -> list[str]:
+    """Names of the tasks' lead and cooperating units that match no department of the region
+    and those above it (groups of regions aside), in the order they come."""
+    known = list(Department.objects.filter(region__code__in=region.path.split("/")))
+    names = []
+    for task in tasks:
+        for name in (*task.lead, *task.cooperating):
+            name = name.strip()
+            if name and not is_region_group(name) and _known_department(name, known) is None:
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+def _department(name: str, region: Region, known: list[Department]) -> Department:
+    department = _known_department(name, known)
+    if department is not None:
+        return department
     department, _created = Department.objects.get_or_create(
         region=region, short_name=name[:64], defaults={"name": name[:128]}
     )
@@ -213,14 +246,26 @@ def accept_draft(
     header: HeaderInput,
     targets: list[TargetInput],
     tasks: list[TaskInput],
+    create_departments: bool = False,
 ) -> PolicyDocument:
-    """Create the document and everything in it from the reviewed draft."""
+    """Create the document and everything in it from the reviewed draft. A unit that matches
+    no department is created as one only when the office says so (``create_departments``);
+    groups of regions (各乡镇街道) are never departments."""
     if not can_manage_documents_for(user, draft.region):
         raise PermissionDenied(_("只有本级或上级领导小组办公室可以录入本区划的政策文件。"))
     draft = DocumentDraft.objects.select_for_update().get(pk=draft.pk)
     if draft.status != DraftStatus.OPEN:
         raise DraftInvalid([_("该草稿已处理过，不能重复采纳。")])
     problems = _problems(draft, header, targets, tasks)
+    unknown = unknown_departments(draft.region, tasks)
+    if unknown and not create_departments:
+        problems.append(
+            _(
+                "以下单位不在部门名单中：%(names)s。请改为已有部门的名称，"
+                "或勾选“将不在部门名单中的单位新建为部门”后再采纳。"
+            )
+            % {"names": "、".join(unknown)}
+        )
     if problems:
         raise DraftInvalid(problems)
 
@@ -273,6 +318,8 @@ def accept_draft(
         seen = set()
         for role, names, wording in roles:
             for position, name in enumerate(names, start=1):
+                if not name.strip() or is_region_group(name):
+                    continue  # "各乡镇街道" names the regions that act, not a department
                 department = _department(name.strip(), region, known)
                 if department.pk in seen:
                     continue

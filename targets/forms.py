@@ -38,6 +38,11 @@ class HeaderForm(forms.Form):
     horizon_year = forms.IntegerField(
         label=_("目标年度"), required=False, min_value=1949, max_value=2100
     )
+    create_departments = forms.BooleanField(
+        label=_("将不在部门名单中的单位新建为部门"),
+        required=False,
+        help_text=_("不勾选时，名单中没有的单位会被列出，请改为已有部门的名称后再采纳。"),
+    )
 
 
 class TargetForm(forms.Form):

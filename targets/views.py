@@ -41,6 +41,7 @@ def document_detail(request, pk: int):
             "document": document,
             "segments": segment(text, marks),
             "openable": selectors.openable_work(user=request.user, document=document),
+            "may_manage": can_manage_documents_for(request.user, document.region),
         },
     )
 
@@ -175,7 +176,10 @@ def draft_review(request, pk: int):
             document = drafting.accept_draft(
                 user=request.user,
                 draft=draft,
-                header=drafting.HeaderInput(**header.cleaned_data),
+                header=drafting.HeaderInput(
+                    **{k: v for k, v in header.cleaned_data.items() if k != "create_departments"}
+                ),
+                create_departments=header.cleaned_data.get("create_departments", False),
                 targets=[
                     drafting.TargetInput(**{k: v for k, v in t.items() if k != "DELETE"})
                     for t in kept_targets

@@ -105,7 +105,9 @@ EXPECTED: dict[str, dict[str, object]] = {
     "assessments:approval_queue": EVERYONE,  # empty but for the office above
     "assessments:completeness": row(L, N, N, 200, 200, 200, 200, 200, 200, 200, N, N),
     "assessments:reopen": POST_ONLY,
-    "assessments:reference_values": REFERENCES,  # each user those of their line, see below
+    "assessments:reference_values": REFERENCES,
+    # The 晋安区 opinion's target: linked by an office of 晋安区 or above (it manages the document).
+    "assessments:link_measure": JINAN_OFFICES,  # each user those of their line, see below
     "assessments:assessment_runs": ANY_OFFICE,
     # Runs are of a year, not of a region: every office follows them (this one recomputed 晋安区).
     "assessments:run_status": ANY_OFFICE,
@@ -155,6 +157,7 @@ URLS: dict[str, Callable[[World], str]] = {
     ),
     "assessments:reopen": lambda w: reverse("assessments:reopen"),
     "assessments:reference_values": lambda w: reverse("assessments:reference_values"),
+    "assessments:link_measure": lambda w: reverse("assessments:link_measure", args=[w.target.pk]),
     "assessments:assessment_runs": lambda w: reverse("assessments:assessment_runs"),
     "assessments:run_status": lambda w: reverse("assessments:run_status", args=[w.run.pk]),
     "assessments:excel_template": lambda w: reverse("assessments:excel_template", args=_period(w)),

@@ -131,7 +131,15 @@ def test_tasks_and_new_departments_are_created_on_accept(client, make_user):
     tasks = review.context["tasks"].initial
     assert len(tasks) == 15
     data = formset_post(review)
-    data["k-0-cooperating"] = data["k-0-cooperating"] + "、省新设监管局"
+    data["k-0-cooperating"] = data["k-0-cooperating"] + "、省新设监管局、各设区市"
+    # A unit that matches no department is named, and nothing is created, until the office
+    # confirms it; a group of regions (各设区市) is never a department.
+    refused = client.post(response.url, data)
+    assert refused.status_code == 400
+    [problem] = [p for p in refused.context["problems"] if "不在部门名单中" in p]
+    assert "省新设监管局" in problem and "各设区市" not in problem
+    assert not Department.objects.filter(short_name="省新设监管局").exists()
+    data["h-create_departments"] = "on"
     response = client.post(response.url, data)
     assert response.status_code == 302
     document = PolicyDocument.objects.exclude(key="fujian-2014").get(full_text=FUJIAN_TEXT)
@@ -139,8 +147,26 @@ def test_tasks_and_new_departments_are_created_on_accept(client, make_user):
     leads = [a.department.short_name for a in first.assignments.filter(role="lead")]
     assert leads == ["省食品药品监管局"]
     assert Department.objects.filter(short_name="省新设监管局", region__code="350000").exists()
-    # Known departments were matched, not duplicated.
+    # Known departments were matched, not duplicated; groups of regions are not departments.
     assert Department.objects.filter(short_name="省质监局").count() == 1
+    assert not Department.objects.filter(short_name__startswith="各").exists()
+
+
+@pytest.mark.parametrize(
+    "name, group",
+    [
+        ("各乡镇街道", True),
+        ("各县（市、区）", True),
+        ("各设区市", True),
+        ("各有关部门", True),
+        ("各成员单位", True),
+        ("区质监局", False),
+        ("市质监局直属二分局", False),
+        ("各级质监部门", True),
+    ],
+)
+def test_groups_of_regions_are_not_departments(name, group):
+    assert drafting.is_region_group(name) is group
 
 
 def test_a_docx_upload_is_read(client, office):
