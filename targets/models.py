@@ -25,6 +25,13 @@ class PolicyDocument(models.Model):
     )
     full_text = models.TextField(_("全文"))
     in_force = models.BooleanField(_("现行有效"), default=True)
+    carried_forward = models.BooleanField(
+        _("到期后继续考核"),
+        default=False,
+        help_text=_(
+            "目标年度已过的文件，其目标默认不再考核；勾选后按当年继续考核（“已过，按当年评价”）"
+        ),
+    )
 
     class Meta:
         verbose_name = _("政策文件")
@@ -33,6 +40,12 @@ class PolicyDocument(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def expired_in(self, year: int) -> bool:
+        """Whether the document's horizon has passed in ``year`` without the office carrying its
+        targets forward: it shows as 已到期 and its targets are not judged (see
+        targets.selectors.judged_in_q, the same rule for querysets)."""
+        return bool(self.horizon_year and self.horizon_year < year and not self.carried_forward)
 
     def _names(self, role: str) -> str:
         # From the prefetched assignments (no query per task on a document page).
@@ -225,6 +238,12 @@ class Task(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def expired_in(self, year: int) -> bool:
+        """Whether the document's horizon has passed in ``year`` without the office carrying its
+        targets forward: it shows as 已到期 and its targets are not judged (see
+        targets.selectors.judged_in_q, the same rule for querysets)."""
+        return bool(self.horizon_year and self.horizon_year < year and not self.carried_forward)
 
 
 class AssignmentRole(models.TextChoices):

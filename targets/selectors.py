@@ -126,9 +126,16 @@ def applies(target: Target, region: Region) -> bool:
     return region.path.startswith(target.region.path) and target.kind in status.LEVEL_KINDS
 
 
-def issued_by_q(year: int, field: str = "document") -> Q:
-    """Targets (through ``field``, their document) of documents issued by the end of ``year``: a
-    document counts from its issue date, so a 2026 plan is not judged in 2025."""
-    return Q(**{f"{field}__issue_date__isnull": True}) | Q(
+def judged_in_q(year: int, field: str = "document") -> Q:
+    """Targets (through ``field``, their document) judged in ``year``: of documents issued by the
+    end of that year (a 2026 plan is not judged in 2025) whose horizon has not passed, or that
+    the office carries forward (PolicyDocument.expired_in is the same rule for one document)."""
+    issued = Q(**{f"{field}__issue_date__isnull": True}) | Q(
         **{f"{field}__issue_date__year__lte": year}
     )
+    current = (
+        Q(**{f"{field}__horizon_year__isnull": True})
+        | Q(**{f"{field}__horizon_year__gte": year})
+        | Q(**{f"{field}__carried_forward": True})
+    )
+    return issued & current

@@ -7,9 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from portal.models import Department, Region
+from portal.scoping import can_manage_documents_for
 from portal.services import upsert_departments, upsert_regions
 from targets.models import (
     AssignmentRole,
@@ -122,6 +125,7 @@ def load_policy(*, spec: dict, text: str) -> DocumentCounts:
             "published_date": _as_date(spec.get("published_date")),
             "start_year": spec.get("start_year"),
             "horizon_year": spec.get("horizon_year"),
+            "carried_forward": bool(spec.get("carried_forward", False)),
             "region": region,
             "full_text": text,
         },
@@ -268,3 +272,13 @@ def rebuild_sections(document: PolicyDocument, text: str) -> dict[str, Section]:
             end=span.end,
         )
     return by_path
+
+
+def carry_forward(*, user, document: PolicyDocument, carried: bool) -> PolicyDocument:
+    """The office says whether a document whose horizon has passed is still assessed each year
+    (its targets judged as levels to hold) or has expired (已到期, no longer judged)."""
+    if not can_manage_documents_for(user, document.region):
+        raise PermissionDenied(_("只有本级或上级领导小组办公室可以决定该文件是否继续考核。"))
+    PolicyDocument.objects.filter(pk=document.pk).update(carried_forward=carried)
+    document.carried_forward = carried
+    return document

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from portal import periods
 from portal.scoping import can_manage_documents_for, visible_regions
 from portal.uploads import UploadRejected
-from targets import drafting, selectors
+from targets import drafting, selectors, services
 from targets.forms import HeaderForm, NewDraftForm, TargetFormSet, TaskForm, TaskFormSet
 from targets.markup import Mark, find_mark, segment
 from targets.models import DocumentDraft, DraftStatus
@@ -17,7 +18,10 @@ from targets.models import DocumentDraft, DraftStatus
 
 @login_required
 def document_list(request):
-    documents = selectors.documents_for(user=request.user)
+    year = periods.today().year
+    documents = list(selectors.documents_for(user=request.user))
+    for document in documents:
+        document.expired = document.expired_in(year)
     return render(request, "targets/document_list.html", {"documents": documents})
 
 
@@ -42,6 +46,10 @@ def document_detail(request, pk: int):
             "segments": segment(text, marks),
             "openable": selectors.openable_work(user=request.user, document=document),
             "may_manage": can_manage_documents_for(request.user, document.region),
+            "expired": document.expired_in(periods.today().year),
+            "horizon_passed": bool(
+                document.horizon_year and document.horizon_year < periods.today().year
+            ),
         },
     )
 
@@ -228,3 +236,19 @@ def draft_discard(request, pk: int):
         draft.save(update_fields=["status"])
         messages.success(request, _("草稿已放弃。"))
     return redirect("targets:draft_new")
+
+
+@login_required
+@require_POST
+def carry_forward(request, pk: int):
+    """An office keeps assessing a document past its horizon, or lets it expire."""
+    document = selectors.document_for(user=request.user, pk=pk)
+    if not can_manage_documents_for(request.user, document.region):
+        raise Http404(_("只有本级或上级领导小组办公室可以决定该文件是否继续考核。"))
+    carried = request.POST.get("carried") == "1"
+    services.carry_forward(user=request.user, document=document, carried=carried)
+    messages.success(
+        request,
+        _("已设置：到期后继续考核。") if carried else _("已设置：到期后不再考核（已到期）。"),
+    )
+    return redirect("targets:document_detail", pk=document.pk)

@@ -96,6 +96,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     # An office's tool: any other role does not find it.
     "targets:draft_new": ANY_OFFICE,
     "targets:draft_review": JINAN_OFFICES,
+    "targets:carry_forward": POST_ONLY,
     "targets:draft_discard": POST_ONLY,
     # Quarterly reporting.
     "assessments:my_submissions": EVERYONE,
@@ -144,6 +145,7 @@ URLS: dict[str, Callable[[World], str]] = {
     "targets:document_detail": lambda w: reverse("targets:document_detail", args=[w.document.pk]),
     "targets:draft_new": lambda w: reverse("targets:draft_new"),
     "targets:draft_review": lambda w: reverse("targets:draft_review", args=[w.draft.pk]),
+    "targets:carry_forward": lambda w: reverse("targets:carry_forward", args=[w.document.pk]),
     "targets:draft_discard": lambda w: reverse("targets:draft_discard", args=[w.draft.pk]),
     "assessments:my_submissions": lambda w: reverse("assessments:my_submissions"),
     "assessments:entry": lambda w: reverse("assessments:entry", args=[GUSHAN, *_period(w)]),

@@ -31,14 +31,14 @@ from portal.models import Department, Region
 from portal.scoping import figures_q, reads_only_responsible
 from targets import status
 from targets.models import PolicyDocument, Target
-from targets.selectors import applying_q, issued_by_q, targets_for
+from targets.selectors import applying_q, judged_in_q, targets_for
 
 
 def governing_targets(*, user, region: Region, year: int) -> QuerySet[Target]:
     """The targets that apply to the region itself (targets.selectors.applying_q), among the
     documents in force issued by ``year`` that the user may read."""
     return targets_for(user=user).filter(
-        applying_q(region), issued_by_q(year), document__in_force=True
+        applying_q(region), judged_in_q(year), document__in_force=True
     )
 
 
@@ -47,7 +47,7 @@ def targets_below(*, user, region: Region, year: int) -> QuerySet[Target]:
     ``year``)."""
     return (
         targets_for(user=user)
-        .filter(issued_by_q(year), region__path__startswith=region.path, document__in_force=True)
+        .filter(judged_in_q(year), region__path__startswith=region.path, document__in_force=True)
         .exclude(region=region)
     )
 

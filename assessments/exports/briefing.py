@@ -21,7 +21,7 @@ from portal.models import Department, Region, RegionLevel
 from portal.periods import Quarter
 from portal.scoping import export_q
 from targets.models import Target
-from targets.selectors import applies, issued_by_q
+from targets.selectors import applies, judged_in_q
 from targets.status import AMBER, GREEN, RED, UNKNOWN
 
 BOLD = Font(bold=True)
@@ -109,7 +109,7 @@ def briefing(*, user, region: Region, quarter: Quarter) -> Briefing:
     codes = {code for r in regions for code in r.path.split("/") if code}
     targets = list(
         Target.objects.filter(
-            issued_by_q(quarter.year), document__in_force=True, region__code__in=codes
+            judged_in_q(quarter.year), document__in_force=True, region__code__in=codes
         )
         .select_related("document", "region", "measure")
         .prefetch_related("responsible_departments")

@@ -19,7 +19,7 @@ from assessments.scoring.rollup import (
     TargetCheck,
     check_target,
 )
-from targets.selectors import issued_by_q
+from targets.selectors import judged_in_q
 
 
 def item_specs(rulebook: Rulebook, year: int, references: dict) -> tuple[ItemSpec, ...]:
@@ -150,7 +150,7 @@ def target_warnings(year, model: RunInputs, indicators: pd.DataFrame, tree: pd.D
     table = indicators.set_index(["region", "indicator"])
     measures = (
         TargetMeasure.objects.filter(
-            issued_by_q(year, "target__document"), target__document__in_force=True
+            judged_in_q(year, "target__document"), target__document__in_force=True
         )
         .select_related("target", "indicator", "reference_region", "indicator__numerator")
         .prefetch_related("target__responsible_departments")

@@ -184,3 +184,32 @@ def test_a_document_counts_from_its_issue_date(client, office):
     client.force_login(office)
     response = client.get(reverse("dashboard:region", args=[JINAN]), {"year": year + 1})
     assert later.pk in {row.target.document_id for row in response.context["table"].rows}
+
+
+def test_a_document_past_its_horizon_expires_unless_the_office_carries_it_forward(client, office):
+    from assessments.models import TargetWarning
+    from targets.models import PolicyDocument
+
+    year = periods.today().year
+    document = PolicyDocument.objects.get(key="jinan-2012")  # horizon 2015, carried in the demo
+    assert document.carried_forward and not document.expired_in(year)
+    PolicyDocument.objects.filter(pk=document.pk).update(carried_forward=False)
+    runs.run_year(year=year, trigger="manual")
+    assert page(client, office, JINAN)["table"].rows == []
+    assert not TargetWarning.objects.filter(year=year, target__document=document).exists()
+    client.force_login(office)
+    html = client.get(reverse("targets:document_detail", args=[document.pk])).content.decode()
+    assert "已到期" in html and "到期后继续考核" in html
+    listing = client.get(reverse("targets:document_list")).content.decode()
+    assert "已到期" in listing
+    # The 晋安区 office carries it forward again: its targets are judged this year.
+    from portal.models import User
+
+    client.force_login(User.objects.get(username="jinan-office"))
+    response = client.post(reverse("targets:carry_forward", args=[document.pk]), {"carried": "1"})
+    assert response.status_code == 302
+    document.refresh_from_db()
+    assert document.carried_forward
+    runs.run_year(year=year, trigger="manual")
+    assert len(page(client, office, JINAN)["table"].rows) == 11
+    assert TargetWarning.objects.filter(year=year, target__document=document).exists()
