@@ -47,22 +47,25 @@ def propose_indicator(target: Target) -> Indicator | None:
 
 
 def propose_departments(target: Target) -> list[Department]:
-    """The departments that lead tasks in the target's own section of the document (those a
-    document usually makes answer for the targets it sets there)."""
-    if target.section_id is None:
-        return []
-    return list(
-        Department.objects.filter(
-            assignments__task__section=target.section, assignments__role="lead"
-        ).distinct()
+    """The departments that lead tasks in the target's own section of the document, else those
+    that lead any task of it (a document makes its leads answer for the targets it sets)."""
+    leads = Department.objects.filter(
+        assignments__task__document=target.document_id, assignments__role="lead"
     )
+    if target.section_id is not None:
+        in_section = leads.filter(assignments__task__section=target.section_id).distinct()
+        if in_section.exists():
+            return list(in_section)
+    return list(leads.distinct())
 
 
 def departments_for(target: Target):
     """The departments a target may be assigned to: those of its region and the regions above."""
     codes = [code for code in target.region.path.split("/") if code]
-    return Department.objects.filter(region__code__in=codes, is_active=True).select_related(
-        "region"
+    return (
+        Department.objects.filter(region__code__in=codes, is_active=True)
+        .select_related("region")
+        .order_by("-region__level", "name")  # the target's own government first
     )
 
 

@@ -119,3 +119,50 @@ def test_in_english_the_menu_stays_on_one_row_and_words_keep_their_spaces(
     expect(page.locator(".tiles")).to_contain_text(" reporting")
     expect(page.locator("select[name=language] option[selected]")).to_have_text("English")
     shoot("11-dashboard-city-english")
+
+
+def test_one_projection_and_whole_counts_on_the_page(page, shoot, demo_quarter):
+    import re
+
+    log_in(page, "jinan-office")
+    page.goto(f"/dashboard/{JINAN}/")
+    text = page.locator("main").inner_text()
+    assert not re.search(r"\d+\.\d+\s*(项|家|个|件)", text), re.findall(
+        r"\d+\.\d+\s*(?:项|家|个|件)", text
+    )
+    # T06 (福建名牌产品, a stock): the table's projection is the warning's, to the same figure.
+    row = page.locator("#targets table.grid tbody tr", has=page.get_by_text("福建名牌产品")).first
+    projected = row.locator("td").nth(5).inner_text().split("\n")[0].strip()
+    warning = page.locator("#warnings tr", has=page.get_by_text("T06")).first.inner_text()
+    assert projected and projected in warning, (projected, warning)
+    shoot("11-one-projection")
+
+
+def test_a_new_document_is_linked_to_its_indicator_and_departments(page, shoot, demo_quarter):
+    log_in(page, "jinan-office")
+    page.goto("/documents/new/")
+    expect(page.locator("select[name=region] option[selected]")).to_have_text("晋安区")
+    page.locator("textarea[name=text]").fill(
+        "晋安区质量提升行动方案\n晋安区人民政府\n2026年3月1日\n"
+        "一、工作目标\n到2027年，全区省级监督抽查合格率达到96%以上。\n"
+        "二、主要任务\n（一）加强质量监管，开展产品质量监督抽查。"
+        "（牵头单位：市质监局直属二分局；配合单位：各乡镇街道）\n"
+    )
+    page.get_by_role("button", name="识别").click()
+    expect(page.locator("main h1")).to_be_visible()
+    page.locator("input[name='h-title']").fill("晋安区质量提升行动方案")
+    page.get_by_role("button", name="采纳，生成文件、目标和任务").click()
+    expect(page.locator("ul.messages")).to_contain_text("已采纳")
+    from portal.models import Department
+
+    # 各乡镇街道 names the towns that act, not a department: none was made of it.
+    assert not Department.objects.filter(short_name__startswith="各").exists()
+    shoot("11-new-document-accepted")
+    page.get_by_role("link", name="关联指标和部门").first.click()
+    expect(page.locator("main")).to_contain_text("省级监督抽查合格率")  # the proposal
+    # The department leading the document's task is proposed as responsible.
+    expect(page.get_by_label("市质监局直属二分局（晋安区）")).to_be_checked()
+    shoot("11-link-indicator-proposed")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator("ul.messages")).to_contain_text("已关联")
+    shoot("11-new-document-linked")
