@@ -21,7 +21,7 @@ import statistics
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
@@ -156,6 +156,8 @@ def check_history(spec: ElementSpec, value: Decimal, history: list[Decimal]) -> 
     median = Decimal(statistics.median(history))
     if median <= 0:
         return []
+    # A count reads as a whole number, also its median (0.5项 is nobody's count): half up.
+    shown = median.quantize(Decimal(1), ROUND_HALF_UP) if spec.value_type == "count" else median
     if value > median * FAR_FACTOR or value < median / FAR_FACTOR:
         return [
             Issue(
@@ -169,7 +171,7 @@ def check_history(spec: ElementSpec, value: Decimal, history: list[Decimal]) -> 
                     "name": spec.name,
                     "value": as_typed(value),
                     "unit": spec.unit,
-                    "median": as_typed(median),
+                    "median": as_typed(shown),
                     "factor": FAR_FACTOR,
                 },
             )

@@ -88,7 +88,8 @@ def test_a_figure_far_outside_the_regions_history_warns():
     history = {"sampled": [D(100), D(110), D(90), D(105)]}  # median 102.5
     outcome = validate([SAMPLED], {"sampled": "400"}, history=history)
     assert messages(outcome) == [("sampled", "warning")]
-    assert "102.5" in outcome.warnings[0].message
+    # A count's median reads as a whole number (102.5 half up); the check uses the exact one.
+    assert "中位数 103批" in outcome.warnings[0].message
     assert not validate([SAMPLED], {"sampled": "300"}, history=history).issues
     assert messages(validate([SAMPLED], {"sampled": "30"}, history=history)) == [
         ("sampled", "warning")
@@ -106,3 +107,12 @@ def test_a_warning_is_explained_by_a_comment():
     assert outcome.unexplained_warnings({}) == outcome.warnings
     assert outcome.unexplained_warnings({"sampled": "  "}) == outcome.warnings
     assert outcome.unexplained_warnings({"sampled": "本季度开展专项抽查"}) == []
+
+
+
+def test_the_median_of_a_count_reads_as_a_whole_number():
+    standards = ElementSpec("standards", "本季度参与制修订标准数", "项", "count")
+    history = {"standards": [D(0), D(1), D(0), D(1)]}  # median 0.5
+    outcome = validate([standards], {"standards": "5"}, [], history)
+    [issue] = outcome.warnings
+    assert "中位数 1项" in issue.message and "0.5" not in issue.message
