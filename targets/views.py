@@ -213,6 +213,11 @@ def draft_review(request, pk: int):
                 _("已采纳：%(title)s（目标 %(targets)d 个，任务 %(tasks)d 项）。")
                 % {"title": document.title, "targets": len(kept_targets), "tasks": len(kept_tasks)},
             )
+            if kept_targets:
+                messages.info(
+                    request,
+                    _("请为每个目标点击“关联指标和部门”：关联前，目标无法按季度数据判断进展。"),
+                )
             return redirect("targets:document_detail", pk=document.pk)
     marks = _review_marks(draft, targets.forms, tasks.forms)
     status = 400 if request.method == "POST" else 200

@@ -109,7 +109,6 @@ def test_a_warning_is_explained_by_a_comment():
     assert outcome.unexplained_warnings({"sampled": "本季度开展专项抽查"}) == []
 
 
-
 def test_the_median_of_a_count_reads_as_a_whole_number():
     standards = ElementSpec("standards", "本季度参与制修订标准数", "项", "count")
     history = {"standards": [D(0), D(1), D(0), D(1)]}  # median 0.5
