@@ -1,7 +1,9 @@
 """The interface language: Simplified Chinese unless the user chose English with the switch."""
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 
 class ChosenLanguageMiddleware:
@@ -24,3 +26,22 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+class RefuseNulCharacters:
+    """A NUL character in a query or form value cannot be stored (PostgreSQL refuses it in text)
+    and is never typed on purpose: such a request is refused with a message, before any view
+    tries to save it (it was a 500)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        sources = [request.GET]
+        if request.method == "POST":
+            sources.append(request.POST)
+        for source in sources:
+            for values in source.lists():
+                if any("\x00" in value for value in [values[0], *values[1]]):
+                    raise BadRequest(_("输入中含有不可见的控制字符（NUL），请删除后重试。"))
+        return self.get_response(request)

@@ -106,3 +106,15 @@ def reminder_quarters(on: date, due_days: int, ahead: int) -> list[Quarter]:
     and the open one once its due date is ``ahead`` days away or less."""
     current = open_quarter(on, due_days)
     return [q for q in (current.previous(), current) if q.due(due_days) <= on + timedelta(ahead)]
+
+
+def parse_year(text, default: int | None = None) -> int | None:
+    """A year typed in a request ("2026"); ``default`` when it is blank, None when it is not a
+    plausible year (the caller answers 400 with a message, never a 500)."""
+    if text in (None, ""):
+        return default
+    text = str(text).strip()
+    if not text.isascii() or not text.isdigit():
+        return None
+    year = int(text)
+    return year if 1900 <= year <= 2999 else None

@@ -18,3 +18,5 @@ urlpatterns = [
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "portal.views.bad_request"

@@ -1,7 +1,8 @@
 """Pages of the shared core: the home page sends each user where their work is."""
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.core.exceptions import BadRequest
+from django.shortcuts import redirect, render
 
 from portal import scoping
 
@@ -18,3 +19,10 @@ def home(request):
     if sections["reporting"]:
         return redirect("assessments:my_submissions")
     return redirect("targets:document_list")
+
+
+def bad_request(request, exception=None):
+    """A 400 that says what was wrong: the portal's own refusals (BadRequest, raised with a
+    message for the user) are shown; anything else (SuspiciousOperation) gets the plain text."""
+    message = str(exception) if type(exception) is BadRequest else ""
+    return render(request, "400.html", {"message": message}, status=400)

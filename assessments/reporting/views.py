@@ -10,7 +10,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +32,7 @@ from assessments.reporting import references as reference_service
 from assessments.reporting.validation import Issue, ParseError, as_typed, parse_number, validate
 from portal import periods
 from portal.models import Region
+from portal.periods import Quarter
 from portal.scoping import (
     anchor_region,
     can_approve_for,
@@ -325,8 +326,10 @@ def completeness_report(request):
         raise Http404(_("尚未设置填报期"))
     period = selectors.current_period() or periods[0]
     if request.GET.get("period"):
-        year, _sep, quarter = request.GET["period"].partition("Q")
-        period = _period(int(year), int(quarter or 0))
+        quarter = Quarter.parse(request.GET["period"])
+        if quarter is None:
+            raise BadRequest(_("填报期格式应为“2026Q3”（年份加 Q 和季度）。"))
+        period = _period(quarter.year, quarter.quarter)
     anchor = anchor_region(request.user)
     if request.GET.get("region"):
         region = _visible_region(request.user, request.GET["region"])
@@ -356,7 +359,11 @@ def completeness_report(request):
 @require_POST
 def reopen(request):
     """The office reopens a closed quarter for a region, until a date, for a reason."""
-    period = _period(int(request.POST.get("year", 0)), int(request.POST.get("quarter", 0)))
+    year = periods.parse_year(request.POST.get("year"))
+    quarter = request.POST.get("quarter", "")
+    if year is None or quarter not in {"1", "2", "3", "4"}:
+        raise BadRequest(_("请选择有效的年度和季度。"))
+    period = _period(year, int(quarter))
     region = _visible_region(request.user, request.POST.get("region", ""))
     try:
         until = date.fromisoformat(request.POST.get("until", ""))
@@ -404,7 +411,7 @@ def reference_values(request):
                 user=request.user,
                 indicator=indicator,
                 region=region,
-                year=int(request.POST.get("year", "0")),
+                year=periods.parse_year(request.POST.get("year")) or 0,
                 value=value,
                 source=request.POST.get("source", ""),
             )

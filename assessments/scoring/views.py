@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,11 @@ def assessment_runs(request):
     """The office starts the year's assessment and watches it; the last runs and their data."""
     if not may_run_assessment(request.user):
         raise Http404(_("只有领导小组办公室可以启动考核计算。"))
-    year = int(request.GET.get("year") or request.POST.get("year") or periods.today().year)
+    year = periods.parse_year(
+        request.GET.get("year") or request.POST.get("year"), default=periods.today().year
+    )
+    if year is None:
+        raise BadRequest(_("年度应为四位数字，如 2026。"))
     if request.method == "POST":
         started = run_services.enqueue_year(year=year, user=request.user)
         if started:
