@@ -160,6 +160,7 @@ def import_rows(
             period=period, region__code__in=list(by_region)
         ).select_related("region", "period")
     }
+    existing = services.stored_values(list(submissions.values()))
     histories = selectors.histories_for([regions[code].pk for code in by_region], period)
     specs_by_set: dict[frozenset, tuple] = {}
     prepared = []
@@ -189,7 +190,7 @@ def import_rows(
             {row.element_code: row.comment for row in region_rows},
         )
         row_of = {row.element_code: row for row in region_rows}
-        changed = services.changed_elements(write)
+        changed = services.changed_elements(write, existing)
         if not changed:
             # A row as it was downloaded is accepted as it is, locked or not: a district's
             # template holds its towns' approved quarters, and sending it back unchanged is fine.
@@ -270,7 +271,7 @@ def import_rows(
                     "message": warning.message,
                 }
                 result.warnings.append(ImportProblem(row.sheet, row.row, VALUE_COLUMN, message))
-        result.changed = services.write_values(writes, user, source)
+        result.changed = services.write_values(writes, user, source, existing)
     return result
 
 

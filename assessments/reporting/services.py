@@ -140,14 +140,17 @@ class ValueWrite:
     comments: Mapping[str, str]
 
 
-def _stored_values(writes: list[ValueWrite]) -> dict[tuple[int, int], Value]:
-    submissions = [w.submission.pk for w in writes if w.submission.pk]
-    return {
-        (v.submission_id, v.element_id): v for v in Value.objects.filter(submission__in=submissions)
-    }
+Stored = dict[tuple[int, int], Value]
 
 
-def _differences(write: ValueWrite, existing: dict[tuple[int, int], Value]):
+def stored_values(submissions: list[Submission]) -> Stored:
+    """The stored values of the submissions (saved ones), by (submission id, element id): one
+    query, read once per save or import and shared by the comparison and the write."""
+    ids = [s.pk for s in submissions if s.pk]
+    return {(v.submission_id, v.element_id): v for v in Value.objects.filter(submission__in=ids)}
+
+
+def _differences(write: ValueWrite, existing: Stored):
     """Each element of the write whose figure or comment differs from the stored one, as
     (element, stored Value or None, new figure or None, new comment)."""
     for element in write.elements:
@@ -161,19 +164,18 @@ def _differences(write: ValueWrite, existing: dict[tuple[int, int], Value]):
         yield element, old, new, comment
 
 
-def changed_elements(write: ValueWrite) -> set[str]:
+def changed_elements(write: ValueWrite, existing: Stored) -> set[str]:
     """Codes of the elements whose figure or comment the write would change, and of those whose
     entry is refused by a hard rule (an entry that cannot be read is never "unchanged"): an
     unchanged row is accepted as it is, even in a submitted or locked quarter."""
     refused = {issue.element for issue in write.outcome.errors}
-    existing = _stored_values([write]) if write.submission.pk is not None else {}
     return refused | {element.code for element, *_rest in _differences(write, existing)}
 
 
-def write_values(writes: list[ValueWrite], user, source: str) -> int:
-    """Store the figures and comments that differ from the stored ones, with audit entries,
-    for any number of submissions in a handful of queries."""
-    existing = _stored_values(writes)
+def write_values(writes: list[ValueWrite], user, source: str, existing: Stored) -> int:
+    """Store the figures and comments that differ from the stored ones (``existing``, read by
+    ``stored_values`` under the writes' version claim), with audit entries, for any number of
+    submissions in a handful of queries."""
     to_create, to_update, to_delete, audit = [], [], [], []
     for write in writes:
         submission = write.submission
@@ -228,14 +230,15 @@ def save_figures(
         selectors.history_for(submission.region, submission.period),
     )
     write = ValueWrite(submission, elements, outcome, comments)
-    if not changed_elements(write):
+    existing = stored_values([submission])
+    if not changed_elements(write, existing):
         return SaveResult(submission=submission, outcome=outcome, changed=0)
     check_editable(submission)
     if outcome.errors:
         raise InvalidFigures(_("数据有误，未保存：请按提示修改后再保存。"), outcome.errors)
     with transaction.atomic():
         _bump_version(submission, version)
-        changed = write_values([write], user, source)
+        changed = write_values([write], user, source, existing)
     return SaveResult(submission=submission, outcome=outcome, changed=changed)
 
 
