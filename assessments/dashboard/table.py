@@ -150,7 +150,7 @@ class TargetRow:
 def _rows(targets: list[Target], *, year: int, at: Region | None) -> list[TargetRow]:
     """Rows valued for ``at`` (None: each target's own region), with their status and pace: two
     more queries whatever the number of targets (the yearly numerator and denominator of
-    rates; earlier years of campaign-long counts)."""
+    rates; the outlooks, which carry the earlier years of campaign-long counts)."""
 
     def valued(t: Target) -> Region:
         return at if at is not None else t.region
@@ -172,22 +172,6 @@ def _rows(targets: list[Target], *, year: int, at: Region | None) -> list[Target
             for element_id, value in values.items()
             if int(element_id) in ratio_elements
         }
-    cumulative = [t for t in visible if t.measure.cumulative_from is not None]
-    earlier: dict[tuple[int, int], float] = {}
-    if cumulative:
-        first = min(t.measure.cumulative_from for t in cumulative)
-        for region_id, indicator_id, value, figure_year in RegionFigure.objects.filter(
-            year__gte=first,
-            year__lt=year,
-            region__in={valued(t).pk for t in cumulative},
-            indicator__in={t.measure.indicator_id for t in cumulative},
-        ).values_list("region_id", "indicator_id", "value", "year"):
-            for t in cumulative:
-                if (valued(t).pk, t.measure.indicator_id) == (region_id, indicator_id) and (
-                    figure_year >= t.measure.cumulative_from
-                ):
-                    key = (t.pk, indicator_id)
-                    earlier[key] = earlier.get(key, 0.0) + value
     outlooks = target_outlooks([(t, valued(t)) for t in visible], year)
     rows = []
     for t in targets:
@@ -197,9 +181,11 @@ def _rows(targets: list[Target], *, year: int, at: Region | None) -> list[Target
         threshold = float(t.value) if t.value is not None else _float(t.reference_value)
         pace = None
         total = None
+        earlier = 0.0
         if t.figures_visible and indicator is not None:
-            if measure.cumulative_from is not None and t.current is not None:
-                total = earlier.get((t.pk, indicator.pk), 0.0) + t.current
+            if measure.cumulative_from is not None and seen is not None:
+                total = seen.so_far
+                earlier = seen.so_far - t.current
             flow = indicator.numerator.time_aggregation == "sum"
             ratio = indicator.kind == IndicatorKind.RATIO
             if ratio:
@@ -217,7 +203,7 @@ def _rows(targets: list[Target], *, year: int, at: Region | None) -> list[Target
                 denominator=elements.get((valued(t).pk, indicator.denominator_id)),
                 scale=float(indicator.scale),
                 cumulative=measure.cumulative_from is not None,
-                earlier=earlier.get((t.pk, indicator.pk), 0.0),
+                earlier=earlier,
             )
         judged = status.UNKNOWN
         if t.figures_visible:

@@ -172,6 +172,7 @@ class Outlook:
     outcome: float
     final: bool
     horizon: int
+    so_far: float  # the figure to date: this year's, plus earlier years' for a campaign count
 
 
 def outlook(*, actual: float, projected: float | None, quarters: int, year: int,
@@ -198,7 +199,9 @@ def outlook(*, actual: float, projected: float | None, quarters: int, year: int,
         else:
             outcome = projected if projected is not None and not np.isnan(projected) else actual
         final = False
-    return Outlook(outcome=round_figure(outcome, decimals), final=final, horizon=horizon)
+    return Outlook(
+        outcome=round_figure(outcome, decimals), final=final, horizon=horizon, so_far=value
+    )
 
 
 def check_target(check: TargetCheck, actual: float | None, projected: float | None,

@@ -223,3 +223,22 @@ def test_a_document_past_its_horizon_expires_unless_the_office_carries_it_forwar
     runs.run_year(year=year, trigger="manual")
     assert len(page(client, office, JINAN)["table"].rows) == 11
     assert TargetWarning.objects.filter(year=year, target__document=document).exists()
+
+
+def test_a_campaign_count_shows_its_total_since_it_began(client, office):
+    year = periods.today().year
+    rows = [
+        row
+        for row in page(client, office, JINAN)["table"].rows
+        if row.target.measure.cumulative_from is not None and row.current is not None
+    ]
+    assert rows  # the demo's 晋安区 counts its standards since the campaign began
+    for row in rows:
+        figures = RegionFigure.objects.filter(
+            region__code=JINAN,
+            indicator=row.target.measure.indicator,
+            year__gte=row.target.measure.cumulative_from,
+            year__lte=year,
+        )
+        assert row.cumulative_total == pytest.approx(sum(f.value for f in figures))
+        assert row.pace is None or row.pace.kind in {"met", "per_quarter", "closed"}
