@@ -61,10 +61,6 @@ class Quarter:
         return _("%(year)d年第%(quarter)d季度") % {"year": self.year, "quarter": self.quarter}
 
 
-def quarters_of(year: int) -> list[Quarter]:
-    return [Quarter(year, q) for q in (1, 2, 3, 4)]
-
-
 def completed_quarters(on: date, count: int) -> list[Quarter]:
     """The ``count`` quarters before the one ``on`` falls in, oldest first."""
     quarter = Quarter.of(on)
