@@ -22,8 +22,33 @@ def default_grade_bands() -> list[dict]:
     ]
 
 
+class Rounding(models.TextChoices):
+    """How a rulebook rounds a total before grading it (the total shown is the total graded)."""
+
+    HALF_UP = "half_up", _("四舍五入")
+    DOWN = "down", _("直接舍去")
+
+
+class Unreported(models.TextChoices):
+    """What a rulebook does with a region that has no approved data in the year."""
+
+    ABSENT = "absent", _("不参评（显示为未参评/缺报，不计入等次分布和排名）")
+    ZERO = "zero", _("参评（各项按 0 分计）")
+
+
+class VetoRanking(models.TextChoices):
+    """Where a vetoed region ranks among its peers."""
+
+    LAST = "last", _("排在其他地区之后")
+    BY_SCORE = "by_score", _("按得分排名")
+
+
 class Rulebook(models.Model):
-    """考核评分细则 of one year: how an office scores the regions of one level below it."""
+    """考核评分细则 of one year: how an office scores the regions of one level below it.
+
+    Re-issued every year with changes: a new version (an uploaded workbook) is a new row, the
+    previous one stays (results and publications keep pointing at the version they used) and
+    only the current version is scored."""
 
     year = models.PositiveSmallIntegerField(_("年度"))
     scope = models.ForeignKey(
@@ -38,11 +63,35 @@ class Rulebook(models.Model):
     )
     name = models.CharField(_("名称"), max_length=128)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+    is_current = models.BooleanField(
+        _("现行版本"), default=True, editable=False, help_text=_("计算只采用现行版本")
+    )
     total_points = models.DecimalField(_("总分"), max_digits=6, decimal_places=2, default=100)
     grade_bands = models.JSONField(
         _("等次划分"),
         default=default_grade_bands,
         help_text=_('从高到低，如 [{"grade": "A", "min": 90}, …]；最后一档为一票否决时的等次'),
+    )
+    decimals = models.PositiveSmallIntegerField(
+        _("总分保留小数位数"),
+        default=2,
+        choices=[(0, _("整数")), (1, _("一位小数")), (2, _("两位小数"))],
+        help_text=_("等次按保留后的总分评定"),
+    )
+    rounding = models.CharField(
+        _("总分取舍方式"), max_length=8, choices=Rounding.choices, default=Rounding.HALF_UP
+    )
+    unreported = models.CharField(
+        _("无已审核数据的地区"),
+        max_length=8,
+        choices=Unreported.choices,
+        default=Unreported.ABSENT,
+    )
+    veto_ranking = models.CharField(
+        _("一票否决地区的排名"),
+        max_length=8,
+        choices=VetoRanking.choices,
+        default=VetoRanking.LAST,
     )
     notes = models.TextField(_("说明"), blank=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -50,15 +99,27 @@ class Rulebook(models.Model):
     class Meta:
         verbose_name = _("考核评分细则")
         verbose_name_plural = _("考核评分细则")
-        ordering = ["-year", "scope__path", "level"]
+        ordering = ["-year", "scope__path", "level", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "scope", "level"], name="rulebook_unique_year_scope_level"
-            )
+                fields=["year", "scope", "level", "version"], name="rulebook_unique_version"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "scope", "level"],
+                condition=Q(is_current=True),
+                name="rulebook_one_current_version",
+            ),
         ]
 
     def __str__(self) -> str:
         return gettext("%(year)s年 %(name)s") % {"year": self.year, "name": self.name}
+
+
+class Counts(models.TextChoices):
+    """What figure of the year an item counts."""
+
+    YEAR = "", _("本年数值")
+    NEW = "new", _("本年新增（与上年相比的增加，不少于 0）")
 
 
 class Method(models.TextChoices):
@@ -121,6 +182,9 @@ class RuleItem(models.Model):
             '扣分：{"per": 1, "deduct": 2}；分档：{"tiers": [{"min": 95, "share": 1}, …]}；'
             '排名：{"table": [60, 57, 54]} 或 {"mode": "best"}；加分：{"per_unit": 1}'
         ),
+    )
+    counts = models.CharField(
+        _("计分口径"), max_length=8, choices=Counts.choices, blank=True, default=Counts.YEAR
     )
     evidence = models.CharField(_("评分依据"), max_length=255, blank=True)
     lead_department = models.ForeignKey(
@@ -231,6 +295,12 @@ class AssessmentRun(models.Model):
         help_text=_("只重算该区划及其上级路径；为空则全量"),
     )
     rulebook_versions = models.JSONField(_("评分细则版本"), default=dict)
+    definitions = models.JSONField(
+        _("计算所用定义"),
+        default=dict,
+        blank=True,
+        help_text=_("每个评分细则的项目、达标值、方法、指标定义、参照值和事件"),
+    )
     progress = models.PositiveSmallIntegerField(_("进度（%）"), default=0)
     message = models.CharField(_("当前步骤"), max_length=255, blank=True)
     fingerprint = models.CharField(_("输入指纹"), max_length=64, blank=True)
@@ -271,7 +341,24 @@ class AssessmentRun(models.Model):
         }
 
 
-class RegionResult(models.Model):
+class ResultWords:
+    """How a result reads, shared by a run's results and published ones."""
+
+    @property
+    def grade_label(self) -> str:
+        """The grade, or 未参评 for a region without approved data (not graded, not ranked)."""
+        return self.grade if self.reported else gettext("未参评")
+
+    @property
+    def flag_labels(self) -> list[str]:
+        words = {
+            "missing_reference": gettext("缺参照值"),
+            "missing_last_year": gettext("缺上年数据"),
+        }
+        return [f"{flag['item']} {words.get(flag['kind'], flag['kind'])}" for flag in self.flags]
+
+
+class RegionResult(ResultWords, models.Model):
     """A region's score under a rulebook, as published by the run that wrote it.
 
     A run computes in memory and replaces the previous rows in one transaction, so readers
@@ -288,11 +375,17 @@ class RegionResult(models.Model):
     )
     total = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
     grade = models.CharField(_("等次"), max_length=8)
-    rank = models.PositiveIntegerField(_("排名"))
+    rank = models.PositiveIntegerField(_("排名"), null=True, blank=True)
     peers = models.PositiveIntegerField(_("同级参评数"))
     vetoed = models.BooleanField(_("一票否决"), default=False)
     veto_reason = models.CharField(_("否决原因"), max_length=255, blank=True)
     items = models.JSONField(_("分项得分"), default=dict)
+    reported = models.BooleanField(_("参评"), default=True)
+    projected = models.BooleanField(
+        _("预计得分"), default=False, help_text=_("年度未结束：按年末预测值计算")
+    )
+    figures = models.JSONField(_("计分数值"), default=dict, help_text=_("{指标代码: 计分所用数值}"))
+    flags = models.JSONField(_("提示"), default=list, help_text=_("如缺参照值的项目"))
 
     class Meta:
         verbose_name = _("考核结果")

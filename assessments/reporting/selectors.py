@@ -68,7 +68,7 @@ def elements_by_region(regions: list[Region]) -> dict[int, list[DataElement]]:
     (a county not broken down by town), the finer ones too."""
     elements = list(
         DataElement.objects.filter(is_active=True)
-        .select_related("applies_to")
+        .select_related("applies_to", "weight")
         .order_by("order", "code")
     )
     with_children = set(
@@ -102,6 +102,7 @@ def element_specs(elements: list[DataElement]) -> list[ElementSpec]:
             value_type=e.value_type,
             min_value=e.min_value,
             max_value=e.max_value,
+            weight=e.weight.code if e.weight_id else None,
         )
         for e in elements
     ]

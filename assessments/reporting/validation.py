@@ -5,7 +5,9 @@ Hard rules block saving or submitting:
   are accepted: "１，２３４", "93.5%", "12批");
 - counts are non-negative whole numbers; amounts are non-negative; survey percentages lie in 0–100;
 - each element's own bounds (min/max);
-- cross-element rules left ≤ right (合格批次 ≤ 抽查批次).
+- cross-element rules left ≤ right (合格批次 ≤ 抽查批次);
+- a weighted figure (a survey score) needs its weight (the respondents) above 0: a score from
+  nobody would count for nothing in the roll-up.
 
 Soft rules warn and ask for a comment before submission:
 - a figure far outside the region's own history for that element: more than ``FAR_FACTOR`` times
@@ -40,6 +42,7 @@ class ElementSpec:
     value_type: str  # "count", "amount" or "percent"
     min_value: Decimal = Decimal(0)
     max_value: Decimal | None = None
+    weight: str | None = None  # the code of the element that weighs this one (respondents)
 
 
 @dataclass(frozen=True)
@@ -226,8 +229,31 @@ def validate(
         if not problems:
             values[spec.code] = value
             issues.extend(check_history(spec, value, history.get(spec.code, [])))
-    issues.extend(check_rules(values, rules, {s.code: s.name for s in specs}))
+    names = {s.code: s.name for s in specs}
+    issues.extend(check_rules(values, rules, names))
+    issues.extend(check_weights(specs, values, names))
     return Outcome(values=values, issues=issues)
+
+
+def check_weights(
+    specs: Iterable[ElementSpec], values: Mapping[str, Decimal], names: Mapping[str, str]
+) -> list[Issue]:
+    """A weighted figure given without its weight, or with a weight of 0, is refused."""
+    issues = []
+    for spec in specs:
+        if spec.weight is None or spec.weight not in names or spec.code not in values:
+            continue
+        weight = values.get(spec.weight)
+        if weight is None or weight <= 0:
+            issues.append(
+                Issue(
+                    spec.weight,
+                    "error",
+                    _("填写了%(name)s，%(weight)s应大于 0（没有%(weight)s的%(name)s无法计分）")
+                    % {"name": spec.name, "weight": names[spec.weight]},
+                )
+            )
+    return issues
 
 
 def as_typed(value: Decimal | None) -> str:

@@ -9,7 +9,9 @@ Rules per element:
 - ``sum``: flows add up over quarters and over regions;
 - ``last``: stocks; the year's figure is the latest quarter's; over regions they add up;
 - ``avg``: survey scores; weighted by the element named as weight (same region and quarter),
-  or a plain mean where no weight is configured.
+  or a plain mean where no weight is configured. Where a weight is configured, a score whose
+  weight is 0 or missing counts for nothing, and a figure with no weight at all is missing: a
+  town reporting a score of 100 from 0 respondents has no score.
 
 Frames use these columns:
 - values: ``region`` (int), ``quarter`` (int), ``element`` (str), ``value`` (float);
@@ -41,18 +43,28 @@ class IndicatorRule:
     scale: float = 1.0
 
 
+def weighted_figure(weighted, weights, plain, configured):
+    """A weighted mean (Σ value × weight / Σ weight) where a weight is configured: missing (NaN)
+    when the weights add up to 0 or nothing; the plain mean where none is configured."""
+    weights = np.asarray(weights, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        by_weight = np.asarray(weighted, dtype=float) / weights
+    by_weight = np.where(np.nan_to_num(weights) > 0, by_weight, np.nan)
+    return np.where(np.asarray(configured, dtype=bool), by_weight, np.asarray(plain, dtype=float))
+
+
 def _weighted_mean(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
-    """Mean of ``value`` weighted by ``weight`` per group; the plain mean where weights are NA."""
+    """Mean of ``value`` weighted by ``weight`` per group (see ``weighted_figure``)."""
     weighted = frame.assign(
         _wv=frame["value"] * frame["weight"],
         _w=frame["weight"],
         _n=1.0,
+        _c=frame["weight_element"].notna().astype(float),
     )
     sums = weighted.groupby(keys, sort=False)[["_wv", "_w", "value", "_n"]].sum(min_count=1)
-    plain = sums["value"] / sums["_n"]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        by_weight = sums["_wv"] / sums["_w"]
-    return by_weight.where(sums["_w"].fillna(0) > 0, plain)
+    configured = weighted.groupby(keys, sort=False)["_c"].max() > 0
+    value = weighted_figure(sums["_wv"], sums["_w"], sums["value"] / sums["_n"], configured)
+    return pd.Series(value, index=sums.index)
 
 
 def _attach_weights(
@@ -61,7 +73,7 @@ def _attach_weights(
     """Add a ``weight`` column: the figure of each row's weight element in ``source``."""
     weight_of = {code: rule.weight for code, rule in rules.items() if rule.weight}
     if not weight_of:
-        return frame.assign(weight=np.nan)
+        return frame.assign(weight=np.nan, weight_element=None)
     weights = source[source["element"].isin(set(weight_of.values()))]
     weights = weights.rename(columns={"element": "weight_element", "value": "weight"})
     merged = frame.assign(weight_element=frame["element"].map(weight_of))
@@ -81,9 +93,8 @@ def combine_children(children: pd.DataFrame, rules: dict[str, ElementRule]) -> p
     if not averaged.empty:
         # Each child weighs by its own aggregated weight figure (its respondents, say).
         with_weights = _attach_weights(averaged, children, rules, ["region"])
-        parts.append(
-            _weighted_mean(with_weights, ["parent", "element"]).rename("value").reset_index()
-        )
+        means = _weighted_mean(with_weights, ["parent", "element"]).rename("value").reset_index()
+        parts.append(means.dropna(subset=["value"]))
     return pd.concat(parts, ignore_index=True).rename(columns={"parent": "region"})
 
 

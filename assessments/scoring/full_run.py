@@ -89,10 +89,11 @@ def compute(run, model: RunInputs, figures, tree, raw: list, on_progress) -> Com
     projected = project(figures, model.rules)
     indicators = indicator_table(figures, projected, model.indicator_rules)
     lifecycle.beat(run, 60, gettext_noop("评分"), on_progress)
-    results, vetoed = judging.score_all(year, model, indicators, tree)
+    scored = judging.score_all(year, model, indicators, tree)
+    results = scored.results
     lifecycle.beat(run, 75, gettext_noop("预警"), on_progress)
-    warnings = judging.target_warnings(year, model, indicators, tree, vetoed)
-    fingerprint = publish.fingerprint(raw, model)
+    warnings = judging.target_warnings(year, model, indicators, tree, scored.vetoed)
+    fingerprint = publish.fingerprint(raw, model, scored.definitions)
     summary = {
         "regions": int(figures["region"].nunique()),
         "figures": len(figures),
@@ -103,4 +104,7 @@ def compute(run, model: RunInputs, figures, tree, raw: list, on_progress) -> Com
             "yellow": sum(w.level == "yellow" for w in warnings),
         },
     }
-    return Computed(figures, indicators, results, warnings, fingerprint, summary)
+    summary["flags"] = publish.flag_counts(results)
+    return Computed(
+        figures, indicators, results, warnings, fingerprint, summary, scored.definitions
+    )

@@ -11,6 +11,7 @@ from assessments.models import (
     Rulebook,
 )
 from assessments.scoring.aggregation import ElementRule, IndicatorRule
+from assessments.scoring.definitions import indicator_definition
 
 
 @dataclass
@@ -25,6 +26,8 @@ class RunInputs:
     indicator_ids: dict[str, int]
     rulebooks: list[Rulebook]
     versions: dict[str, int] = field(default_factory=dict)
+    precisions: dict[str, int] = field(default_factory=dict)
+    indicator_definitions: dict[str, dict] = field(default_factory=dict)
     references: list[ReferenceValue] = field(default_factory=list)
     incidents: list[QualityIncident] = field(default_factory=list)
 
@@ -49,7 +52,7 @@ def load_inputs(year: int, scopes: list[int] | None = None) -> RunInputs:
         )
         for i in indicators
     ]
-    books = Rulebook.objects.filter(year=year)
+    books = Rulebook.objects.filter(year=year, is_current=True)
     if scopes is not None:
         books = books.filter(scope__in=scopes)
     rulebooks = list(
@@ -65,10 +68,26 @@ def load_inputs(year: int, scopes: list[int] | None = None) -> RunInputs:
         indicator_ids={i.code: i.pk for i in indicators},
         rulebooks=rulebooks,
         versions={str(r.pk): r.version for r in rulebooks},
+        precisions={i.code: i.precision for i in indicators},
+        indicator_definitions={i.code: _definition(i, rules) for i in indicators},
         references=list(ReferenceValue.objects.filter(year=year).order_by("pk")),
         incidents=list(
             QualityIncident.objects.filter(occurred_on__year=year)
             .select_related("region")
             .order_by("pk")
         ),
+    )
+
+
+def _definition(indicator: Indicator, rules: dict[str, ElementRule]) -> dict:
+    parts = [indicator.numerator] + ([indicator.denominator] if indicator.denominator else [])
+    return indicator_definition(
+        name=indicator.name,
+        numerator=indicator.numerator.code,
+        denominator=indicator.denominator.code if indicator.denominator else None,
+        scale=indicator.scale,
+        decimals=indicator.precision,
+        elements={
+            e.code: (rules[e.code].time, rules[e.code].region, rules[e.code].weight) for e in parts
+        },
     )

@@ -15,12 +15,23 @@ Methods (DOMAIN.md, "The yearly assessment"):
   the year) is met; 0 when no reference value is recorded;
 - ``bonus``: actual × ``per_unit``, capped at the item's points; it adds to the total.
 
-Grades come from the rulebook's bands (highest first); a veto forces the last band whatever
-the points. Ranks are competition ranks on the total (ties share the better rank: 1, 2, 2, 4).
+Before anything is compared, every figure is rounded (half up) to its indicator's published
+precision: two towns showing the same 85.2 are equal, whatever the database's summation order
+left in the last bits of a float. An item may count what is new in the year (``counts: new``):
+the rise of the figure against last year's, never below 0; without last year's figure it scores
+0 and is flagged.
+
+The total is the exact (decimal) sum of the item scores, rounded by the rulebook's rule (two
+decimals, half up, unless it says otherwise); the grade is that total's, compared exactly with
+the bands (highest first); a veto forces the last band whatever the points. Ranks are competition
+ranks on the total (ties share the better rank: 1, 2, 2, 4); vetoed regions rank after all
+others unless the rulebook ranks them by score. A region without any figure is 未参评 (no grade,
+no rank, not a peer) unless the rulebook scores it on zeros.
 """
 
 import math
 from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
 import numpy as np
 import pandas as pd
@@ -40,21 +51,62 @@ class ItemSpec:
     threshold: float | None = None
     reference: float | None = None
     params: dict = field(default_factory=dict)
+    counts: str = ""  # "new": the rise against last year's figure
+    decimals: int | None = None  # the indicator's published precision
 
 
 @dataclass(frozen=True)
 class RulebookSpec:
     items: tuple[ItemSpec, ...]
     bands: tuple[tuple[str, float], ...]  # (grade, minimum), highest first
+    decimals: int = 2
+    rounding: str = "half_up"
+    unreported: str = "absent"
+    veto_ranking: str = "last"
 
     @property
     def veto_grade(self) -> str:
         return self.bands[-1][0]
 
 
+# Flags a result carries (its ``flags``): a reason a score may not be what the office intends.
+MISSING_REFERENCE = "missing_reference"
+MISSING_LAST_YEAR = "missing_last_year"
+ROUNDINGS = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN}
+
+
 def meets(actual: pd.Series, comparator: str, threshold: float) -> pd.Series:
     """Whether each actual value satisfies the requirement; False where it is missing."""
     return status.meets(actual, comparator, threshold).fillna(False) & actual.notna()
+
+
+def published(actual: pd.Series, decimals: int | None) -> pd.Series:
+    """The figures as published: rounded half up to ``decimals`` (unchanged when None)."""
+    if decimals is None:
+        return actual.astype(float)
+    return actual.astype(float).map(
+        lambda v: v if math.isnan(v) else status.round_figure(v, decimals)
+    )
+
+
+def counted(item: ItemSpec, actual: pd.Series, previous: pd.Series | None) -> pd.Series:
+    """What the item counts of each region's figure: the figure itself, or (``counts: new``) its
+    rise against last year's, at least 0, and missing where last year's figure is."""
+    actual = published(actual, item.decimals)
+    if item.counts != "new":
+        return actual
+    if previous is None:
+        previous = pd.Series(np.nan, index=actual.index)
+    before = published(previous.reindex(actual.index), item.decimals)
+    return (actual.fillna(0) - before).clip(lower=0).where(before.notna())
+
+
+def total_of(scores: list[float], decimals: int = 2, rounding: str = "half_up") -> Decimal:
+    """The exact sum of item scores, rounded by the rulebook's rule. Each score is first cut to
+    six decimals (what a float of a few points holds exactly), so that 89.995 reached through
+    float arithmetic as 89.99499999999999 is still 89.995 and rounds to 90.00."""
+    exact = sum((Decimal(repr(round(float(s), 6))) for s in scores), Decimal(0))
+    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUNDINGS[rounding])
 
 
 def _zero(actual: pd.Series) -> pd.Series:
@@ -132,19 +184,34 @@ def _rank_points(item: ItemSpec, actual: pd.Series, groups: pd.Series) -> pd.Ser
     return scored.reindex(actual.index).fillna(0.0).clip(upper=float(item.points))
 
 
-def grade_for(total: float, bands: tuple[tuple[str, float], ...]) -> str:
+def grade_for(total, bands: tuple[tuple[str, float], ...]) -> str:
+    """The grade of a published total: the first band (highest first) whose minimum it reaches,
+    compared exactly (89.99 is not 90)."""
+    total = Decimal(str(total))
     for grade, minimum in bands:
-        if total >= minimum - status.TOLERANCE:
+        if total >= Decimal(str(minimum)):
             return grade
     return bands[-1][0]
 
 
-def competition_rank(totals: pd.Series, groups: pd.Series | None = None) -> pd.Series:
-    """1 for the best total of each group; equal totals share the better rank (1, 2, 2, 4)."""
-    rounded = totals.round(6)
+def competition_rank(totals: pd.Series, groups: pd.Series | None = None,
+                     behind: pd.Series | None = None) -> pd.Series:  # fmt: skip
+    """1 for the best total of each group; equal totals share the better rank (1, 2, 2, 4).
+    Regions marked ``behind`` (vetoed, when the rulebook says so) rank after all the others."""
     if groups is None:
-        return rounded.rank(method="min", ascending=False).astype(int)
-    return rounded.groupby(groups).rank(method="min", ascending=False).astype(int)
+        groups = pd.Series(0, index=totals.index)
+    # Totals are already rounded to the rulebook's decimals: a whole-number key compares them
+    # exactly. Regions behind are pushed below every total.
+    key = (totals.astype(float) * 10_000).round().astype("int64")
+    if behind is not None:
+        key = key - behind.astype("int64") * 10**15
+    return key.groupby(groups).rank(method="min", ascending=False).astype(int)
+
+
+def _column(values: pd.DataFrame | None, code: str | None, index) -> pd.Series:
+    if values is not None and code in values:
+        return values[code].reindex(index)
+    return pd.Series(np.nan, index=index)
 
 
 def score(
@@ -152,35 +219,89 @@ def score(
     values: pd.DataFrame,
     vetoes: dict | None = None,
     groups: pd.Series | None = None,
+    previous: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Scores of every region (the index of ``values``; columns are indicator codes).
+    """Scores of every region (the index of ``values``; columns are indicator codes;
+    ``previous`` holds last year's figures, for items that count what is new).
 
     ``groups`` (aligned with the index) scores several rulebooks of the same specification at
     once: ranks, "best" and peer counts are taken within each group. Returns one row per
-    region: a column per item code, ``total``, ``grade``, ``rank``, ``peers``, ``vetoed`` and
-    ``veto_reason``."""
+    region: a column per item code, ``total`` (a Decimal), ``grade`` ("" when not reported),
+    ``rank`` (NA when not reported), ``peers``, ``vetoed``, ``veto_reason``, ``reported``,
+    ``figures`` ({indicator: figure counted}) and ``flags`` (list of {item, kind})."""
     vetoes = vetoes or {}
+    index = values.index
     if groups is None:
-        groups = pd.Series(0, index=values.index)
-    result = pd.DataFrame(index=values.index)
+        groups = pd.Series(0, index=index)
+    wanted = {item.indicator for item in rulebook.items if item.indicator}
+    has_figures = values.reindex(columns=sorted(wanted)).notna().any(axis=1)
+    reported = has_figures | (rulebook.unreported == "zero")
+    result = pd.DataFrame(index=index)
+    counted_by_item, flags = {}, [[] for _ in range(len(index))]
     for item in rulebook.items:
-        column = (
-            values[item.indicator]
-            if item.indicator in values
-            else pd.Series(np.nan, index=values.index)
+        column = counted(
+            item,
+            _column(values, item.indicator, index),
+            _column(previous, item.indicator, index) if item.counts == "new" else None,
         )
-        result[item.code] = score_item(item, column, groups).round(4)
+        counted_by_item[item.code] = column
+        # Unreported regions are scored apart, so that "best" and ranks are among the peers.
+        scored = score_item(item, column.where(reported), groups.where(reported, -1))
+        scored = scored.where(reported, 0.0)
+        if scored.isna().any():
+            # Refused when the rulebook is saved; a run never drops an item silently.
+            raise ValueError(f"评分项目 {item.code} 的得分无法计算，请检查其方法参数")
+        result[item.code] = scored.round(4)
+        for position, region in enumerate(index):
+            if not reported[region]:
+                continue
+            if item.method == "relative" and item.reference is None:
+                flags[position].append({"item": item.code, "kind": MISSING_REFERENCE})
+            elif item.counts == "new" and has_figures[region] and np.isnan(column[region]):
+                flags[position].append({"item": item.code, "kind": MISSING_LAST_YEAR})
     codes = [item.code for item in rulebook.items]
-    result["total"] = result[codes].sum(axis=1).round(2) if codes else 0.0
-    result["vetoed"] = [region in vetoes for region in result.index]
-    result["veto_reason"] = [vetoes.get(region, "") for region in result.index]
-    result["grade"] = [
-        rulebook.veto_grade if vetoed else grade_for(total, rulebook.bands)
-        for total, vetoed in zip(result["total"], result["vetoed"], strict=True)
+    result["total"] = [
+        total_of(list(row), rulebook.decimals, rulebook.rounding)
+        for row in (
+            result[codes].itertuples(index=False, name=None) if codes else [()] * len(index)
+        )
     ]
-    result["rank"] = competition_rank(result["total"], groups) if len(result) else []
-    result["peers"] = groups.map(groups.value_counts()) if len(result) else []
+    result["vetoed"] = [region in vetoes for region in index]
+    result["veto_reason"] = [vetoes.get(region, "") for region in index]
+    result["reported"] = reported.to_numpy()
+    result["grade"] = [
+        "" if not is_reported
+        else rulebook.veto_grade if vetoed
+        else grade_for(total, rulebook.bands)
+        for total, vetoed, is_reported in zip(
+            result["total"], result["vetoed"], result["reported"], strict=True
+        )
+    ]  # fmt: skip
+    result["figures"] = [
+        {
+            item.indicator: _plain(counted_by_item[item.code][region])
+            for item in rulebook.items
+            if item.indicator
+        }
+        for region in index
+    ]
+    result["flags"] = flags
+    if len(result):
+        peers = groups[reported]
+        behind = result["vetoed"] if rulebook.veto_ranking == "last" else None
+        ranks = competition_rank(
+            result["total"][reported], peers, behind[reported] if behind is not None else None
+        )
+        result["rank"] = ranks.reindex(index).astype("Int64")
+        result["peers"] = groups.map(peers.value_counts()).fillna(0).astype(int)
+    else:
+        result["rank"] = []
+        result["peers"] = []
     return result
+
+
+def _plain(value) -> float | None:
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else value
 
 
 def check_total(points: list[float], bonus: list[bool], total: float) -> str | None:

@@ -115,9 +115,22 @@ def _compute_path(run, model, figures, tree, raw, affected_books, changed) -> Co
     year = run.year
     projected = project(figures, model.rules)
     indicators = indicator_table(figures, projected, model.indicator_rules)
-    results, vetoed = judging.score_all(year, model, indicators, tree, only=affected_books)
-    warnings = judging.target_warnings(year, model, indicators, tree, vetoed, regions=changed)
-    summary = {"regions": len(changed), "results": len(results), "path": True}
+    scored = judging.score_all(year, model, indicators, tree, only=affected_books)
+    warnings = judging.target_warnings(
+        year, model, indicators, tree, scored.vetoed, regions=changed
+    )
+    summary = {
+        "regions": len(changed),
+        "results": len(scored.results),
+        "path": True,
+        "flags": publish.flag_counts(scored.results),
+    }
     return Computed(
-        figures, indicators, results, warnings, publish.fingerprint(raw, model), summary
+        figures,
+        indicators,
+        scored.results,
+        warnings,
+        publish.fingerprint(raw, model, scored.definitions),
+        summary,
+        scored.definitions,
     )

@@ -34,9 +34,19 @@ class Computed:
     warnings: list[TargetWarning]
     fingerprint: str
     summary: dict
+    definitions: dict  # by rulebook id: what its results were computed from
 
 
-def fingerprint(frames: list[pd.DataFrame], model: RunInputs) -> str:
+def flag_counts(results: pd.DataFrame) -> dict[str, int]:
+    """How many results carry each flag (缺参照值, 缺上年数据), for the run's summary."""
+    counts: dict[str, int] = {}
+    for flags in results["flags"] if len(results) else []:
+        for kind in {flag["kind"] for flag in flags}:
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
+
+
+def fingerprint(frames: list[pd.DataFrame], model: RunInputs, definitions: dict) -> str:
     digest = hashlib.sha256()
     for frame in frames:
         ordered = frame.sort_values(list(frame.columns[:2])).reset_index(drop=True)
@@ -45,6 +55,9 @@ def fingerprint(frames: list[pd.DataFrame], model: RunInputs) -> str:
         sorted(model.versions.items()),
         [(r.indicator_id, r.region_id, r.value) for r in model.references],
         [(i.region_id, i.severity, i.occurred_on) for i in model.incidents],
+        # Editing a target's value or an indicator changes what a run computes from the same
+        # figures: the definitions are part of the inputs.
+        json.dumps(definitions, sort_keys=True, ensure_ascii=False, default=str),
     ):
         digest.update(repr(part).encode())
     return digest.hexdigest()
@@ -84,8 +97,11 @@ def write(run: AssessmentRun, model: RunInputs, computed: Computed, published_fi
         list(zip(
             constant(run.pk, results), results["rulebook"].astype(int),
             results["region"].astype(int), [f"{t:.2f}" for t in results["total"]],
-            results["grade"], results["rank"].astype(int), results["peers"].astype(int),
-            results["vetoed"].astype(bool), results["veto_reason"], results["items"], strict=True,
+            results["grade"], [None if pd.isna(r) else int(r) for r in results["rank"]],
+            results["peers"].astype(int), results["vetoed"].astype(bool), results["veto_reason"],
+            results["items"], results["reported"].astype(bool), results["projected"].astype(bool),
+            [json.dumps(f, ensure_ascii=False) for f in results["figures"]],
+            [json.dumps(f, ensure_ascii=False) for f in results["flags"]], strict=True,
         )),
     )  # fmt: skip
     for warning in computed.warnings:
@@ -149,6 +165,7 @@ def finish(run: AssessmentRun, model: RunInputs, computed: Computed) -> None:
     run.fingerprint = computed.fingerprint
     run.summary = computed.summary
     run.rulebook_versions = model.versions
+    run.definitions = computed.definitions
     run.finished_at = timezone.now()
     run.heartbeat_at = run.finished_at
     run.save()

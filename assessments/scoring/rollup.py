@@ -26,6 +26,7 @@ from assessments.scoring.aggregation import (
     combine_children,
     indicators,
     up_the_tree,
+    weighted_figure,
 )
 from targets.status import assessed_horizon, meets, round_figure, warning_message
 from targets.status import gap as shortfall
@@ -57,10 +58,13 @@ def group_figures(partials: pd.DataFrame, weighted: pd.DataFrame, rules: dict[st
         parts.append(frame.assign(value=value)[["region", "element", "value", "quarters"]])
     if not weighted.empty:
         frame = weighted.assign(element=weighted["element_id"].map(codes))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            by_weight = frame["weighted"].astype(float) / frame["weights"].astype(float)
-        plain = frame["plain"].astype(float) / frame["n"].astype(float)
-        value = by_weight.where(frame["weights"].fillna(0).astype(float) > 0, plain)
+        configured = frame["element"].map(lambda code: bool(rules.get(code) and rules[code].weight))
+        value = weighted_figure(
+            frame["weighted"].astype(float),
+            frame["weights"].astype(float),
+            frame["plain"].astype(float) / frame["n"].astype(float),
+            configured,
+        )
         parts.append(frame.assign(value=value)[["region", "element", "value", "quarters"]])
     if not parts:
         return no_figures()

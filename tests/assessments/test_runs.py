@@ -147,8 +147,11 @@ def test_scores_grades_and_ranks_as_computed_by_hand(data, rulebook):
     assert (xindian.total, xindian.grade, xindian.rank) == (Decimal("100.00"), "A", 1)
     assert gushan.rank == 2
     others = [r for code, r in by_code.items() if code not in {GUSHAN, XINDIAN}]
-    assert len(others) == 7 and {(r.total, r.grade, r.rank) for r in others} == {(0, "D", 3)}
-    assert {r.peers for r in by_code.values()} == {9}
+    # The seven towns without approved data are not assessed (未参评): no grade, no rank, and
+    # the peers are the two that reported.
+    assert len(others) == 7
+    assert {(r.total, r.grade, r.rank, r.reported) for r in others} == {(0, "", None, False)}
+    assert {r.peers for r in by_code.values()} == {2}
 
 
 def test_a_veto_forces_the_lowest_grade_and_says_why(data, rulebook):

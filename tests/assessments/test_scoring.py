@@ -1,5 +1,7 @@
 """Scoring methods, grades, vetoes, ranks and caps, against hand-computed figures. Pure."""
 
+from dataclasses import replace
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -133,7 +135,11 @@ def test_a_whole_rulebook_totals_grades_ranks_and_vetoes():
     # 丙 40 + 36 + (20 − 3×2) + 1 = 91; 丁 40 + 40 + 20 + 2 = 102 but vetoed → D
     assert result["total"].tolist() == [100, 45, 91, 102]
     assert result["grade"].tolist() == ["A", "D", "A", "D"]
-    assert result["rank"].tolist() == [2, 4, 3, 1]
+    # A vetoed region ranks after all the others (the rulebook's default)...
+    assert result["rank"].tolist() == [1, 3, 2, 4]
+    # ... or by its score where the rulebook says so.
+    by_score = score(replace(RULEBOOK, veto_ranking="by_score"), values, vetoes={"丁": "事故"})
+    assert by_score["rank"].tolist() == [2, 4, 3, 1]
     assert result.loc["丁", "veto_reason"] == "重大质量安全事故"
     assert result.loc["丙", "1.3"] == 14
     assert set(result["peers"]) == {4}

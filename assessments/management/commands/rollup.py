@@ -33,7 +33,12 @@ class Command(BaseCommand):
         )
         results = RegionResult.objects.filter(run=run).select_related("rulebook", "region")
         for rulebook_id in sorted({r.rulebook_id for r in results})[:10]:
-            top = sorted((r for r in results if r.rulebook_id == rulebook_id), key=lambda r: r.rank)
+            top = sorted(
+                (r for r in results if r.rulebook_id == rulebook_id and r.rank is not None),
+                key=lambda r: r.rank,
+            )
+            if not top:
+                continue
             names = "、".join(f"{r.region.name} {r.total}（{r.grade}）" for r in top[:3])
             self.stdout.write(f"  {top[0].rulebook.name}：{names}…")
         for warning in TargetWarning.objects.filter(run=run, level="red")[:5]:
