@@ -9,6 +9,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from assessments.reporting import api as reporting
+from assessments.scoring import api as scoring
 from portal import api as core
 from targets import api as policy
 
@@ -22,6 +23,7 @@ router.register("elements", reporting.DataElementViewSet, basename="element")
 router.register("indicators", reporting.IndicatorViewSet, basename="indicator")
 router.register("periods", reporting.PeriodViewSet, basename="period")
 router.register("submissions", reporting.SubmissionViewSet, basename="submission")
+router.register("publications", scoring.PublicationViewSet, basename="publication")
 
 v1 = [
     path("auth/token/", core.ObtainTokenView.as_view(), name="token"),
@@ -35,6 +37,16 @@ v1 = [
         r"^import/(?P<year>[0-9]{4})/(?P<quarter>[1-4])/$",
         reporting.ImportView.as_view(),
         name="import",
+    ),
+    re_path(
+        r"^rulebooks/(?P<pk>[0-9]{1,18})/results/$",
+        scoring.RulebookResultsView.as_view(),
+        name="rulebook-results",
+    ),
+    re_path(
+        r"^rulebooks/(?P<pk>[0-9]{1,18})/publish/$",
+        scoring.PublishView.as_view(),
+        name="rulebook-publish",
     ),
     *router.urls,
 ]

@@ -283,6 +283,16 @@ def may_run_assessment(user) -> bool:
     return is_unrestricted(user) or is_office(user)
 
 
+def may_sign_for(user, scope: Region) -> bool:
+    """Who may publish (发布) or correct a rulebook's results, and issue its rulebook (upload a
+    new version, copy it to next year): the office of the region the rulebook belongs to, which
+    is the office that assesses the regions below it; administrators too. Never an office above
+    or beside it: a result is the act of the office that runs the assessment."""
+    if is_unrestricted(user):
+        return True
+    return is_office(user) and user.region_id == scope.pk
+
+
 def export_q(user, field: str | None = "region") -> Q:
     """Rows whose ``field`` (a Region relation) an export may cover: an office exports its own
     region and below; nobody else exports anything."""

@@ -13,7 +13,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from assessments.models import AuditEntry, Period, Status, Submission
+from assessments.models import AuditEntry, Period, Rulebook, Status, Submission
 from assessments.reporting import selectors, services
 from portal import periods
 from portal.models import Department, Region, Role
@@ -477,6 +477,12 @@ DECIDE_DISTRICT = statuses(404, 403, 404, 403, 200, 404, 403, 401)
 APPROVE_DISTRICT = statuses(404, 403, 404, 403, 409, 404, 403, 401)
 IMPORT_TOWN = statuses(200, 200, 400, 400, 400, 400, 400, 401)
 IMPORT_DISTRICT = statuses(400, 200, 400, 400, 400, 400, 400, 401)
+OFFICES_OF_JINAN = statuses(404, 404, 404, 200, 200, 404, 404, 401)
+PUBLISH_JINAN = statuses(404, 404, 404, 409, 403, 404, 404, 401)
+
+
+def _jinan_rulebook(world) -> int:
+    return Rulebook.objects.get(scope__code=JINAN, year=2026, is_current=True).pk
 
 
 def _document(key):
@@ -611,6 +617,13 @@ ENDPOINTS = [
              body=_import(GUSHAN, "nat_sampled")),
     Endpoint("import-district", "post", "/import/{year}/{quarter}/", IMPORT_DISTRICT,
              body=_import(JINAN, "works_completed")),
+    # Results are read as exports are (offices, their region and below); only the rulebook's
+    # own office publishes — here refused (409) because the rulebook has no results yet.
+    Endpoint("publications-list", "get", "/publications/", ALL_READ, lists=True),
+    Endpoint("rulebook-results", "get", "/rulebooks/{obj}/results/", OFFICES_OF_JINAN,
+             obj=_jinan_rulebook),
+    Endpoint("rulebook-publish", "post", "/rulebooks/{obj}/publish/", PUBLISH_JINAN,
+             obj=_jinan_rulebook, body=lambda w: {"confirm_flags": True}),
 ]  # fmt: skip
 
 

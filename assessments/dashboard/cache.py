@@ -55,6 +55,7 @@ DEFINITIONS = [
     "assessments.RuleItem",
     "assessments.VetoRule",
     "assessments.QualityIncident",
+    "assessments.Publication",
 ]
 
 

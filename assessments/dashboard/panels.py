@@ -12,14 +12,14 @@ from django.db.models import (
 from assessments.models import (
     AssessmentRun,
     Period,
-    RegionResult,
+    Publication,
     Rulebook,
     RunStatus,
     Submission,
     TargetWarning,
 )
 from assessments.reporting import selectors
-from assessments.scoring import lifecycle
+from assessments.scoring import lifecycle, results
 from portal.models import Region
 
 WARNING_LIMIT = 50
@@ -28,51 +28,60 @@ NAMES_LIMIT = 12
 
 @dataclass
 class Ranking:
-    """A rulebook of the page's region and the results of the regions it scores."""
+    """A rulebook of the page's region and the results of the regions it scores: published
+    (``publication``) or, until the office publishes, the latest run's (provisional)."""
 
     rulebook: Rulebook
     items: list  # leaf RuleItems, in order
-    results: list[RegionResult]
+    results: list
     distribution: list[tuple[str, int]]
+    publication: Publication | None = None
 
     @property
-    def rows(self) -> list[tuple[RegionResult, list[float | None]]]:
+    def provisional(self) -> bool:
+        return self.publication is None
+
+    @property
+    def projected(self) -> bool:
+        return any(r.projected for r in self.results)
+
+    @property
+    def unreported(self) -> int:
+        return sum(not r.reported for r in self.results)
+
+    @property
+    def rows(self) -> list[tuple]:
         """Each result with its points per leaf item, in the items' order."""
         return [(r, [r.items.get(item.code) for item in self.items]) for r in self.results]
 
 
 def grade_distribution(grades: list[str], bands: list[dict]) -> list[tuple[str, int]]:
-    """How many regions got each grade, in the rulebook's band order (pure)."""
-    counts = Counter(grades)
+    """How many regions got each grade, in the rulebook's band order (pure); regions not
+    assessed (no grade: 未参评) are not part of it."""
+    counts = Counter(grade for grade in grades if grade)
     order = [band["grade"] for band in bands]
     extra = sorted(g for g in counts if g not in order)
     return [(grade, counts.get(grade, 0)) for grade in [*order, *extra]]
 
 
 def rankings(*, region: Region, year: int) -> list[Ranking]:
-    """Results of the rulebooks whose scope is this region: three queries at most."""
+    """What readers see of the rulebooks whose scope is this region."""
     books = list(
-        Rulebook.objects.filter(year=year, scope=region)
-        .prefetch_related("items")
-        .order_by("level", "pk")
+        Rulebook.objects.filter(year=year, scope=region, is_current=True).order_by("level", "pk")
     )
-    results = list(
-        RegionResult.objects.filter(rulebook__in=books)
-        .select_related("region")
-        .order_by("rank", "region__path")
-    )
-    rankings = []
-    for book in books:
-        own = [r for r in results if r.rulebook_id == book.pk]
-        rankings.append(
+    out = []
+    for view in results.shown(books):
+        book = view.rulebook
+        out.append(
             Ranking(
                 rulebook=book,
-                items=[item for item in book.items.all() if item.method],
-                results=own,
-                distribution=grade_distribution([r.grade for r in own], book.grade_bands),
+                items=[item for item in book.items.order_by("order", "code") if item.method],
+                results=view.results,
+                distribution=grade_distribution([r.grade for r in view.results], book.grade_bands),
+                publication=view.publication,
             )
         )
-    return rankings
+    return out
 
 
 def children_of(region: Region) -> list[Region]:
@@ -125,14 +134,10 @@ def reporting(*, user, region: Region) -> Reporting:
 # --- The region's own results ---------------------------------------------------------------------
 
 
-def own_results(*, region: Region, year: int) -> list[RegionResult]:
+def own_results(*, region: Region, year: int) -> list:
     """The region's score, grade and rank among its peers in each rulebook that scores it (a
-    town in its district's rulebook, a district in its city's); one query."""
-    return list(
-        RegionResult.objects.filter(region=region, rulebook__year=year)
-        .select_related("rulebook__scope")
-        .order_by("rulebook__level", "rulebook_id")
-    )
+    town in its district's rulebook, a district in its city's), published or provisional."""
+    return results.own_results(region=region, year=year)
 
 
 # --- Warnings -----------------------------------------------------------------------------------
@@ -193,13 +198,17 @@ def ranking_json(ranking: Ranking) -> dict:
             {
                 "region": {"code": r.region.code, "name": r.region.name},
                 "total": float(r.total),
-                "grade": r.grade,
+                "grade": r.grade_label,
                 "rank": r.rank,
                 "peers": r.peers,
                 "vetoed": r.vetoed,
+                "reported": r.reported,
+                "projected": r.projected,
+                "flags": r.flags,
                 "items": r.items,
             }
             for r in ranking.results
         ],
+        "published": ranking.publication is not None,
         "distribution": [{"grade": g, "count": n} for g, n in ranking.distribution],
     }

@@ -13,10 +13,10 @@ from openpyxl.utils import get_column_letter
 
 from assessments.models import (
     Method,
-    RegionResult,
     Rulebook,
     RuleItem,
 )
+from assessments.scoring import results
 from portal.models import Region, RegionLevel
 from portal.scoping import export_q
 from portal.spreadsheets import string_cell
@@ -27,7 +27,7 @@ BOLD = Font(bold=True)
 def rulebooks_for(*, user) -> QuerySet[Rulebook]:
     """Rulebooks whose results the user may export: those an office of its region or below runs."""
     return (
-        Rulebook.objects.filter(export_q(user, "scope"))
+        Rulebook.objects.filter(export_q(user, "scope"), is_current=True)
         .select_related("scope")
         .annotate(result_count=Count("results"))
         .order_by("-year", "scope__path", "level")
@@ -52,13 +52,9 @@ def leaf_items(rulebook: Rulebook) -> list[RuleItem]:
     return [item for item in rulebook.items.order_by("order", "code") if item.method]
 
 
-def ranking_rows(rulebook: Rulebook) -> list[RegionResult]:
-    """The published results of the rulebook, best first."""
-    return list(
-        RegionResult.objects.filter(rulebook=rulebook)
-        .select_related("region", "run")
-        .order_by("rank", "region__path")
-    )
+def ranking_rows(rulebook: Rulebook) -> list:
+    """The results readers see of the rulebook (published, else provisional), best first."""
+    return results.shown_for(rulebook).results
 
 
 def _sheet(workbook, title: str, widths: list[int]):
@@ -77,8 +73,10 @@ def _row(sheet, values: list, **style) -> list:
 def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
     """The rulebook's results: rank, region, score, grade, veto and the points of every item;
     then the items themselves and a sheet saying what the file is."""
+    shown = results.shown_for(rulebook)
+    rulebook = shown.rulebook  # the version the shown results were computed with
     items = leaf_items(rulebook)
-    results = ranking_rows(rulebook)
+    rows = shown.results
     workbook = Workbook(write_only=True)
 
     header = [
@@ -98,7 +96,7 @@ def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
     ]
     sheet = _sheet(workbook, _("考核结果"), [7, 12, 16, 9, 7, 9, 40, 11] + [18] * len(items))
     sheet.append(_row(sheet, header, font=BOLD))
-    for result in results:
+    for result in rows:
         sheet.append(
             _row(
                 sheet,
@@ -106,8 +104,8 @@ def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
                     result.rank,
                     result.region.code,
                     result.region.name,
-                    result.total,
-                    result.grade,
+                    result.total if result.reported else None,
+                    result.grade_label,
                     _("是") if result.vetoed else _("否"),
                     result.veto_reason,
                     result.peers,
@@ -160,8 +158,17 @@ def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
         )
 
     about = _sheet(workbook, _("说明"), [16, 60])
-    run = results[0].run if results else None
+    publication = shown.publication
+    run = publication.run if publication else (rows[0].run if rows else None)
     finished = timezone.localtime(run.finished_at) if run and run.finished_at else None
+    if publication is not None:
+        state = _("第 %(n)d 次发布，%(at)s，%(by)s") % {
+            "n": publication.number,
+            "at": f"{timezone.localtime(publication.published_at):%Y-%m-%d %H:%M}",
+            "by": publication.published_by.username if publication.published_by else "—",
+        }
+    else:
+        state = _("试算结果，未发布")
     exported_by = (user.get_full_name() or user.username) if user is not None else ""
     lines = [
         (_("项目"), _("内容")),
@@ -169,7 +176,10 @@ def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
         (_("年度"), rulebook.year),
         (_("考核单位所在区划"), rulebook.scope.name),
         (_("被考核层级"), RegionLevel(rulebook.level).label),
-        (_("参评区划数"), len(results)),
+        (_("版本"), rulebook.version),
+        (_("发布状态"), state),
+        *([(_("更正原因"), publication.reason)] if publication and publication.reason else []),
+        (_("参评区划数"), sum(r.reported for r in rows)),
         (_("计算完成时间"), f"{finished:%Y-%m-%d %H:%M}" if finished else _("尚未计算")),
         (_("导出时间"), f"{timezone.localtime():%Y-%m-%d %H:%M}"),
         (_("导出人"), exported_by),

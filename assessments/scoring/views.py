@@ -11,11 +11,14 @@ from django.utils.translation import gettext as _
 from assessments.models import (
     AssessmentRun,
     Period,
+    Rulebook,
 )
-from assessments.scoring import lifecycle
+from assessments.scoring import lifecycle, publications, results
 from assessments.scoring import services as run_services
 from portal import periods
-from portal.scoping import may_run_assessment
+from portal.scoping import export_q, may_run_assessment, may_sign_for
+
+SHOWN_RULEBOOKS = 30
 
 
 @login_required
@@ -37,6 +40,7 @@ def assessment_runs(request):
                 request, _("%(year)d年考核计算正在进行中，请等待其完成。") % {"year": year}
             )
         return redirect(f"{reverse('assessments:assessment_runs')}?year={year}")
+    latest = lifecycle.latest_run(year)
     recent = AssessmentRun.objects.filter(year=year).select_related("created_by", "path_region")[
         :15
     ]
@@ -47,8 +51,15 @@ def assessment_runs(request):
             "year": year,
             "years": sorted({p.year for p in Period.objects.all()} | {year}, reverse=True),
             "recent": recent,
-            "latest": lifecycle.latest_run(year),
+            "latest": latest,
+            "flags": [
+                (publications.flag_word(kind), count)
+                for kind, count in sorted((latest.summary or {}).get("flags", {}).items())
+            ]
+            if latest
+            else [],
             "running": AssessmentRun.objects.filter(year=year, status="running").first(),
+            "rulebooks": _rulebooks(request.user, year),
         },
     )
 
@@ -71,3 +82,26 @@ def run_status(request, pk: int):
             "finished_at": run.finished_at.isoformat() if run.finished_at else None,
         }
     )
+
+
+def _rulebooks(user, year: int) -> list[dict]:
+    """The year's rulebooks the user may read, each with what readers see (published or
+    provisional) and, for those the user signs, the definitions changed since their last run."""
+    books = list(
+        Rulebook.objects.filter(export_q(user, "scope"), year=year, is_current=True)
+        .select_related("scope")
+        .order_by("scope__path", "level")[:SHOWN_RULEBOOKS]
+    )
+    rows = []
+    for view in results.shown(books):
+        book = view.rulebook
+        signs = may_sign_for(user, book.scope) and book.is_current
+        rows.append(
+            {
+                "rulebook": book,
+                "shown": view,
+                "changes": publications.readiness(book).changes if signs else [],
+                "signs": signs,
+            }
+        )
+    return rows

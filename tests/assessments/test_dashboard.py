@@ -383,9 +383,16 @@ def test_the_ranking_and_the_grade_distribution(client, office, data):
     # 鼓山镇: 105/110 = 95.5 % ≥ 93 → 60, 食品 102/105 = 97.1 % → 40: 100 (A).
     # 新店镇: 90 % is 3 points short → 60 − 3 × 5 = 45, 食品 48/50 = 96 % → 40: 85 (B).
     assert order[:2] == [(GUSHAN, 1, "A", 100.0), (XINDIAN, 2, "B", 85.0)]
-    assert {(rank, grade) for _, rank, grade, _ in order[2:]} == {(3, "D")} and len(order) == 9
+    # The seven towns without approved data are 未参评: no grade, no rank, not in the
+    # distribution (the rulebook's default), and not peers: 2 towns are ranked.
+    assert {(rank, grade) for _, rank, grade, _ in order[2:]} == {(None, "")} and len(order) == 9
+    assert {r.peers for r in ranking.results} == {2}
     assert ranking.rows[1][1] == [45.0, 40.0]  # the score breakdown per rulebook item
-    assert ranking.distribution == [("A", 1), ("B", 1), ("C", 0), ("D", 7)]
+    assert ranking.distribution == [("A", 1), ("B", 1), ("C", 0), ("D", 0)]
+    body = response.content.decode()
+    assert "未参评" in body
+    # 2090 is not over: the scores are projections to the year's end, and say so.
+    assert "预计得分" in body and ranking.projected
     body = response.content.decode()
     assert 'href="/dashboard/350111100/"' in body  # each ranked region drills down
     data_json = client.get(reverse("dashboard:ranking_data", args=[JINAN])).json()

@@ -195,14 +195,18 @@ def test_a_real_run_exports_what_it_published(client, people):
     client.force_login(people["city_office"])
     sheet = workbook(client.get(rankings_url(rulebook)))["考核结果"]
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
-    published = list(
-        RegionResult.objects.filter(rulebook=rulebook).order_by("rank", "region__path")
+    published = sorted(
+        RegionResult.objects.filter(rulebook=rulebook),
+        key=lambda p: (p.rank is None, p.rank or 0, p.region.path),
     )
     assert len(rows) == len(published) == 9
     assert [(r[0], r[1], r[3], r[4], r[8]) for r in rows] == [
-        (p.rank, p.region.code, float(p.total), p.grade, p.items["1"]) for p in published
-    ]
+        (p.rank, p.region.code, float(p.total) if p.reported else None, p.grade_label,
+         p.items["1"]) for p in published
+    ]  # fmt: skip
     assert rows[0][1] == XINDIAN and rows[0][3] == 100
+    # The seven towns without data are 未参评, ranked nowhere, after the two assessed.
+    assert [r[0] for r in rows] == [1, 2] + [None] * 7 and rows[2][4] == "未参评"
 
 
 # --- The briefing -------------------------------------------------------------------------------

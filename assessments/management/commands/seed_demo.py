@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from assessments.devdata.demo import generate_demo_data
-from assessments.scoring import runs
+from assessments.models import Rulebook
+from assessments.scoring import publications, runs
 from portal import periods
+from portal.models import Role, User
 from portal.services import ensure_demo_accounts, generate_password, upsert_regions
 from targets.services import read_yaml
 
@@ -48,9 +50,24 @@ class Command(BaseCommand):
                         f"红牌 {run.summary['warnings']['red']}，"
                         f"黄牌 {run.summary['warnings']['yellow']}"
                     )
+                    if year < periods.today().year:
+                        self._publish(year)
         self.stdout.write("")
         self.stdout.write("演示账号（demo accounts）:")
         for account in accounts:
             self.stdout.write(f"  {account.username:<20} {account.role:<16} {account.label}")
         self.stdout.write(f"  密码 / password: {password}")
         self.stdout.write("")
+
+    def _publish(self, year: int) -> None:
+        """A past year's results are published by each rulebook's own office, as it would have
+        done at the year's end (flags confirmed), so the demo shows signed results beside the
+        current year's provisional ones."""
+        for book in Rulebook.objects.filter(year=year, is_current=True).select_related("scope"):
+            office = User.objects.filter(role=Role.OFFICE, region=book.scope).first()
+            try:
+                publications.publish(rulebook=book, user=office, confirm_flags=True)
+            except publications.PublishRefused as refused:
+                self.stdout.write(f"  {book} 未发布：{refused}")
+            else:
+                self.stdout.write(f"  已发布 {book}")

@@ -1,0 +1,180 @@
+"""发布考核结果: the office signs a rulebook's results, and corrects them with a reason.
+
+Publishing copies the results the latest run computed, with what they were computed from, into
+a Publication (see the model). It is refused while a run of the year is going, when there are no
+results, when the results are in-year projections, and when a definition they were computed from
+has changed since (the office re-runs first, and the run page lists what changed). Results with
+flags (缺参照值, 缺上年数据) are published only when the office confirms them. A rulebook already
+published is corrected by publishing again with a reason; the earlier publication stays readable
+and is marked as corrected."""
+
+import logging
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from assessments.models import (
+    AssessmentRun,
+    Publication,
+    PublishedResult,
+    RegionResult,
+    Rulebook,
+    RunStatus,
+)
+from assessments.scoring import definitions as defs
+from assessments.scoring import inputs, judging, methods, sql
+from assessments.scoring.results import current_publications
+
+logger = logging.getLogger(__name__)
+
+RESULT_FIELDS = ["region_id", "total", "grade", "rank", "peers", "vetoed", "veto_reason", "items",
+                 "reported", "projected", "figures", "flags"]  # fmt: skip
+
+
+class PublishRefused(Exception):
+    """The results cannot be published as they stand; the message says why, in Chinese."""
+
+
+def flag_word(kind: str) -> str:
+    return {
+        methods.MISSING_REFERENCE: _("缺参照值"),
+        methods.MISSING_LAST_YEAR: _("缺上年数据"),
+    }.get(kind, kind)
+
+
+def definitions_now(rulebook: Rulebook) -> dict:
+    """The rulebook's definitions as a run would record them now (current targets, indicators,
+    reference values and incidents)."""
+    model = inputs.load_inputs(rulebook.year, scopes=[rulebook.scope_id])
+    book = next((b for b in model.rulebooks if b.pk == rulebook.pk), None)
+    if book is None:  # not the current version: nothing is computed from it any more
+        return {}
+    references = {(r.indicator_id, r.region_id, r.year): r.value for r in model.references}
+    spec = judging.rulebook_spec(book, rulebook.year, references, model.precisions)
+    incidents = []
+    if model.incidents and book.vetoes.all():
+        peers = sql.region_frame(Q(level=book.level, path__startswith=book.scope.path)).set_index(
+            "region"
+        )
+        incidents = sorted(set(judging.vetoes_of(book, peers, model.incidents).values()))
+    return judging.definitions_of(book, spec, model, incidents)
+
+
+@dataclass
+class Readiness:
+    """Whether a rulebook's current results can be published, and what the office should know."""
+
+    rulebook: Rulebook
+    run: AssessmentRun | None = None
+    results: int = 0
+    changes: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+    blocking: list[str] = field(default_factory=list)
+    current: Publication | None = None
+    differs: int = 0  # regions whose current result differs from the published one
+
+    @property
+    def ready(self) -> bool:
+        return not self.blocking
+
+
+def readiness(rulebook: Rulebook) -> Readiness:
+    state = Readiness(rulebook=rulebook)
+    state.current = current_publications([rulebook]).get(
+        (rulebook.year, rulebook.scope_id, rulebook.level)
+    )
+    if not rulebook.is_current:
+        state.blocking.append(_("这不是现行版本的评分细则，只能发布现行版本的计算结果。"))
+        return state
+    if AssessmentRun.objects.filter(year=rulebook.year, status=RunStatus.RUNNING).exists():
+        state.blocking.append(_("本年度的考核计算正在进行中，请等计算完成后再发布。"))
+    rows = list(RegionResult.objects.filter(rulebook=rulebook).select_related("run"))
+    state.results = len(rows)
+    if not rows:
+        state.blocking.append(_("这份评分细则还没有计算结果，请先进行考核计算。"))
+        return state
+    state.run = rows[0].run
+    recorded = state.run.definitions.get(str(rulebook.pk)) if state.run else None
+    now = definitions_now(rulebook)
+    if not recorded:
+        state.blocking.append(_("现有结果由旧版程序计算，未记录所用定义，请重新计算后再发布。"))
+    else:
+        state.changes = defs.changes(recorded, now)
+        if state.changes:
+            state.blocking.append(_("自上次计算以来，评分所依据的定义已修改，请重新计算后再发布。"))
+    if any(row.projected for row in rows):
+        state.blocking.append(
+            _("当前得分是按年末预测值计算的预计得分，年度结束、数据齐全后才能发布。")
+        )
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows:
+        for flag in row.flags:
+            key = (flag["kind"], flag["item"])
+            counts[key] = counts.get(key, 0) + 1
+    state.flags = [
+        ngettext(
+            "项目 %(item)s：%(count)d 个地区%(flag)s，按 0 分计",
+            "项目 %(item)s：%(count)d 个地区%(flag)s，按 0 分计",
+            count,
+        )
+        % {"item": item, "count": count, "flag": flag_word(kind)}
+        for (kind, item), count in sorted(counts.items(), key=lambda kv: kv[0][1])
+    ]
+    if state.current is not None:
+        published = {r.region_id: (r.total, r.grade, r.rank) for r in state.current.results.all()}
+        state.differs = sum(
+            published.get(row.region_id) != (row.total, row.grade, row.rank) for row in rows
+        )
+    return state
+
+
+def publish(*, rulebook: Rulebook, user, reason: str = "", confirm_flags: bool = False
+            ) -> Publication:  # fmt: skip
+    """Publish (or, when published before, correct) the rulebook's current results."""
+    reason = (reason or "").strip()
+    with transaction.atomic():
+        # One publisher at a time per rulebook: the second waits, then numbers after the first.
+        Rulebook.objects.select_for_update().filter(pk=rulebook.pk).first()
+        state = readiness(rulebook)
+        if state.blocking:
+            raise PublishRefused(" ".join(state.blocking))
+        if state.flags and not confirm_flags:
+            raise PublishRefused(
+                _("以下情况会按 0 分发布，请核实后勾选确认：%(flags)s")
+                % {"flags": "；".join(state.flags)}
+            )
+        previous = state.current
+        if previous is not None and not reason:
+            raise PublishRefused(_("本年度结果已经发布过；更正发布须填写更正原因。"))
+        if len(reason) > 500:
+            raise PublishRefused(_("更正原因不能超过 500 字。"))
+        number = (previous.number + 1) if previous is not None else 1
+        publication = Publication.objects.create(
+            rulebook=rulebook,
+            year=rulebook.year,
+            number=number,
+            run=state.run,
+            supersedes=previous,
+            reason=reason,
+            definitions=state.run.definitions[str(rulebook.pk)],
+            flags=state.flags,
+            published_by=user if user is not None and user.is_authenticated else None,
+        )
+        PublishedResult.objects.bulk_create(
+            PublishedResult(
+                publication=publication,
+                **{name: getattr(row, name) for name in RESULT_FIELDS},
+            )
+            for row in RegionResult.objects.filter(rulebook=rulebook)
+        )
+    logger.info(
+        "rulebook %s published (number %s) by %s%s",
+        rulebook.pk,
+        number,
+        getattr(user, "username", "-"),
+        f", correcting: {reason}" if previous else "",
+    )
+    return publication
