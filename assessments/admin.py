@@ -1,7 +1,9 @@
 """Admin screens for data elements, indicators, periods, submissions and their audit trail."""
 
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from django.db.models import F
+from django.forms.models import BaseInlineFormSet
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,8 @@ from assessments.models import (
     Period,
     ProgressReminder,
     ProgressUpdate,
+    Publication,
+    PublishedResult,
     QualityIncident,
     ReferenceValue,
     Rulebook,
@@ -26,6 +30,7 @@ from assessments.models import (
     VetoRule,
     WindowReopening,
 )
+from assessments.scoring import rulebook_checks
 
 
 @admin.register(DataElement)
@@ -127,11 +132,52 @@ class SubmissionAdmin(admin.ModelAdmin):
         return False
 
 
+class RuleItemFormSet(BaseInlineFormSet):
+    """The rulebook as it will be saved (its own fields and every item row) must be scorable:
+    the same checks as a workbook upload (assessments.scoring.rulebook_checks)."""
+
+    def clean(self):
+        super().clean()
+        if any(form.errors for form in self.forms):
+            return
+        book = self.instance
+        existing = {item.pk: item.code for item in book.items.all()} if book.pk else {}
+        drafts = []
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE") or not data.get("code"):
+                continue
+            parent = data.get("parent")
+            target = data.get("target")
+            drafts.append(
+                rulebook_checks.ItemDraft(
+                    code=data["code"],
+                    name=data.get("name", ""),
+                    parent=existing.get(parent.pk, parent.code) if parent else None,
+                    points=data.get("points"),
+                    method=data.get("method") or "",
+                    comparator=data.get("comparator") or "",
+                    threshold=data.get("threshold"),
+                    has_target=target is not None,
+                    target_has_value=target is not None and target.value is not None,
+                    has_indicator=data.get("indicator") is not None,
+                    params=data.get("params") if data.get("params") is not None else {},
+                )
+            )
+        problems = rulebook_checks.check(
+            total_points=book.total_points, bands=book.grade_bands, items=drafts
+        )
+        if problems:
+            raise ValidationError([problem.message for problem in problems])
+
+
 class RuleItemInline(admin.TabularInline):
     model = RuleItem
+    formset = RuleItemFormSet
     extra = 1
     fields = ["code", "order", "parent", "name", "points", "method", "target", "indicator",
-              "comparator", "threshold", "params", "evidence", "lead_department"]  # fmt: skip
+              "comparator", "threshold", "params", "counts", "evidence",
+              "lead_department"]  # fmt: skip
     autocomplete_fields = ["target", "indicator", "lead_department"]
 
 
@@ -145,12 +191,13 @@ class RulebookAdmin(admin.ModelAdmin):
     """Editing a rulebook bumps its version; runs record the versions they used, so results
     stay tied to the rules of their own year."""
 
-    list_display = ["name", "year", "scope", "level", "total_points", "version", "updated_at"]
-    list_filter = ["year", "level"]
+    list_display = ["name", "year", "scope", "level", "total_points", "version", "is_current",
+                    "updated_at"]  # fmt: skip
+    list_filter = ["year", "level", "is_current"]
     search_fields = ["name", "scope__name"]
     autocomplete_fields = ["scope"]
     inlines = [RuleItemInline, VetoRuleInline]
-    readonly_fields = ["version"]
+    readonly_fields = ["version", "is_current"]
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -169,6 +216,34 @@ class QualityIncidentAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         obj.recorded_by = request.user
         super().save_model(request, obj, form, change)
+
+
+class PublishedResultInline(admin.TabularInline):
+    model = PublishedResult
+    extra = 0
+    fields = ["region", "total", "grade", "rank", "reported", "vetoed", "veto_reason"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Publication)
+class PublicationAdmin(admin.ModelAdmin):
+    """The record of who published which results, when, and why a correction was made: read
+    only (a correction is published by the office, never edited here)."""
+
+    list_display = ["rulebook", "year", "number", "published_by", "published_at", "reason"]
+    list_filter = ["year"]
+    readonly_fields = [f.name for f in Publication._meta.fields]
+    inlines = [PublishedResultInline]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
 
 
 @admin.register(AssessmentRun)

@@ -4,6 +4,7 @@ office's assessment runs, which sit beside it in the menu."""
 from django.urls import path
 
 from assessments.reporting import excel_views, measure_views, views
+from assessments.scoring import publication_views, rulebook_views
 from assessments.scoring import views as run_views
 
 app_name = "assessments"
@@ -19,6 +20,28 @@ urlpatterns = [
     path("targets/<int:pk>/measure/", measure_views.link_measure, name="link_measure"),
     path("assessment/", run_views.assessment_runs, name="assessment_runs"),
     path("assessment/runs/<int:pk>/", run_views.run_status, name="run_status"),
+    path(
+        "assessment/rulebooks/<int:pk>/",
+        publication_views.rulebook_results,
+        name="rulebook_results",
+    ),
+    path("assessment/rulebooks/<int:pk>/publish/", publication_views.publish, name="publish"),
+    path(
+        "assessment/rulebooks/<int:pk>/workbook/",
+        rulebook_views.download_workbook,
+        name="rulebook_workbook",
+    ),
+    path(
+        "assessment/rulebooks/<int:pk>/upload/",
+        rulebook_views.upload_workbook,
+        name="rulebook_upload",
+    ),
+    path(
+        "assessment/rulebooks/<int:pk>/copy/",
+        rulebook_views.copy_to_next_year,
+        name="rulebook_copy",
+    ),
+    path("assessment/publications/<int:pk>/", publication_views.publication, name="publication"),
     path(
         "excel/template/<int:year>/<int:quarter>/",
         excel_views.download_template,

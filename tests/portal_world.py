@@ -28,6 +28,7 @@ from assessments.models import (
     Indicator,
     Period,
     ProgressUpdate,
+    Publication,
     ReferenceValue,
     Rulebook,
     RunStatus,
@@ -81,6 +82,7 @@ class World:
     run: AssessmentRun
     draft: DocumentDraft
     rulebook: Rulebook
+    publication: Publication
     references: dict[str, ReferenceValue] = field(default_factory=dict)
 
     def client(self, who: str, **options) -> Client:
@@ -199,6 +201,7 @@ def build() -> World:
         )
         for code, source in REFERENCE_SOURCES.items()
     }
+    rulebook = Rulebook.objects.get(scope__code=JINAN, year=2026)
     return World(
         users=users,
         period=period,
@@ -211,7 +214,10 @@ def build() -> World:
         evidence=evidence,
         run=run,
         draft=draft,
-        rulebook=Rulebook.objects.get(scope__code=JINAN, year=2026),
+        rulebook=rulebook,
+        publication=Publication.objects.create(
+            rulebook=rulebook, year=rulebook.year, number=1, run=run, definitions={}
+        ),
         references=references,
     )
 

@@ -112,6 +112,16 @@ EXPECTED: dict[str, dict[str, object]] = {
     "assessments:assessment_runs": ANY_OFFICE,
     # Runs are of a year, not of a region: every office follows them (this one recomputed 晋安区).
     "assessments:run_status": ANY_OFFICE,
+    # A rulebook's results and its publications are read as exports are (晋安区's rulebook: its
+    # office and those above); only the rulebook's own office publishes (POST).
+    "assessments:rulebook_results": JINAN_OFFICES,
+    "assessments:publish": POST_ONLY,
+    "assessments:publication": JINAN_OFFICES,
+    # The rulebook as a workbook: read like its results; a new version (upload, copy to next
+    # year) is issued only by the rulebook's own office.
+    "assessments:rulebook_workbook": JINAN_OFFICES,
+    "assessments:rulebook_upload": row(L, N, N, N, 200, N, N, N, N, 200, N, N),
+    "assessments:rulebook_copy": POST_ONLY,
     # The template and the upload form are of the user's own regions: officials only.
     "assessments:excel_template": row(L, N, 200, 200, N, N, N, N, N, N, 200, N),
     "assessments:excel_upload": row(L, N, 200, 200, N, N, N, N, N, N, 200, N),
@@ -162,6 +172,22 @@ URLS: dict[str, Callable[[World], str]] = {
     "assessments:link_measure": lambda w: reverse("assessments:link_measure", args=[w.target.pk]),
     "assessments:assessment_runs": lambda w: reverse("assessments:assessment_runs"),
     "assessments:run_status": lambda w: reverse("assessments:run_status", args=[w.run.pk]),
+    "assessments:rulebook_results": lambda w: reverse(
+        "assessments:rulebook_results", args=[w.rulebook.pk]
+    ),
+    "assessments:publish": lambda w: reverse("assessments:publish", args=[w.rulebook.pk]),
+    "assessments:rulebook_workbook": lambda w: reverse(
+        "assessments:rulebook_workbook", args=[w.rulebook.pk]
+    ),
+    "assessments:rulebook_upload": lambda w: reverse(
+        "assessments:rulebook_upload", args=[w.rulebook.pk]
+    ),
+    "assessments:rulebook_copy": lambda w: reverse(
+        "assessments:rulebook_copy", args=[w.rulebook.pk]
+    ),
+    "assessments:publication": lambda w: reverse(
+        "assessments:publication", args=[w.publication.pk]
+    ),
     "assessments:excel_template": lambda w: reverse("assessments:excel_template", args=_period(w)),
     "assessments:excel_upload": lambda w: reverse("assessments:excel_upload", args=_period(w)),
     "workspace:home": lambda w: reverse("workspace:home"),

@@ -143,6 +143,9 @@ def _items_hash(spec: dict) -> str:
     ).hexdigest()
 
 
+LOADED_FROM = "由 fixtures/reference/rulebooks.yaml 载入"
+
+
 @transaction.atomic
 def load_rulebooks(*, path: Path) -> int:
     """Create or update the rulebooks of the fixtures; a changed rulebook gets a new version."""
@@ -154,15 +157,18 @@ def load_rulebooks(*, path: Path) -> int:
                 year=year,
                 scope=Region.objects.get(code=str(spec["scope"])),
                 level=spec["level"],
+                is_current=True,
                 defaults={"name": spec["name"]},
             )
             count += 1
             if not created and rulebook.notes.endswith(digest):
                 continue
+            if not created and not rulebook.notes.startswith(LOADED_FROM):
+                continue  # an office issued its own version since: it is theirs, not ours
             rulebook.name = spec["name"]
             rulebook.total_points = Decimal(str(spec.get("total", 100)))
             rulebook.grade_bands = spec.get("bands") or default_grade_bands()
-            rulebook.notes = f"由 fixtures/reference/rulebooks.yaml 载入；内容指纹 {digest}"
+            rulebook.notes = f"{LOADED_FROM}；内容指纹 {digest}"
             if not created:
                 rulebook.version += 1
             rulebook.save()
