@@ -102,6 +102,11 @@ def publication(request, pk: int):
                     if item["method"] in Method.values
                     else item["method"],
                     "symbol": status.SYMBOLS.get(item["comparator"], item["comparator"]),
+                    "indicator_name": frozen.get("indicators", {})
+                    .get(item["indicator"] or "", {})
+                    .get("name", item["indicator"] or ""),
+                    "threshold_text": _number(item["threshold"]),
+                    "reference_text": _number(item["reference"]),
                 }
                 for item in frozen.get("items", [])
             ],
@@ -112,3 +117,8 @@ def publication(request, pk: int):
             else [],
         },
     )
+
+
+def _number(value) -> str:
+    """A frozen threshold or reference value as written in a rulebook (93, 93.6): no padding."""
+    return "" if value is None else f"{value:g}"

@@ -419,7 +419,7 @@ def test_reporting_warnings_and_the_run_are_one_click_away(client, office, data)
     latest = response.context["run"].latest
     # The office reads when the published results were computed; the input fingerprint is a
     # technical detail folded away for administrators (tests/assessments/test_words.py).
-    assert latest.finished_at and "当前发布的结果" in body
+    assert latest.finished_at and "最近一次计算" in body
     assert latest.fingerprint[:12] not in body
 
 

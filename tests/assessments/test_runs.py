@@ -369,7 +369,7 @@ def test_the_office_button_runs_the_year_and_shows_progress(
     run = AssessmentRun.objects.get(year=YEAR)
     assert (run.status, run.trigger, run.created_by) == (RunStatus.SUCCEEDED, "manual", office)
     page = client.get(f"/reporting/assessment/?year={YEAR}")
-    assert "当前发布的结果" in page.content.decode()
+    assert "最近一次计算" in page.content.decode()
     status = client.get(f"/reporting/assessment/runs/{run.pk}/").json()
     assert (status["status"], status["progress"]) == ("succeeded", 100)
 
