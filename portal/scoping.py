@@ -201,10 +201,12 @@ def reference_q(user, field: str = "region") -> Q:
 
 
 def may_record_reference_for(user, region: Region) -> bool:
-    """An office records the reference values of its own region and the regions above it."""
+    """Only the office of the region a reference value belongs to records it (全省平均水平 by the
+    province's office); administrators too. An office below reads it but never writes it: a
+    district that changed the province's average would change every peer district's score."""
     if is_unrestricted(user):
         return True
-    return is_office(user) and user.region.is_within(region)
+    return is_office(user) and user.region_id == region.pk
 
 
 # --- Policy documents -----------------------------------------------------------------------------

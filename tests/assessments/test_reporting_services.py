@@ -4,11 +4,12 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
 from assessments.models import AuditAction, AuditEntry, Status, Submission, WindowReopening
 from assessments.reporting import errors, references, services
 from assessments.reporting.selectors import completeness, expected_regions
-from portal.models import Region
+from portal.models import Region, Role
 from portal.periods import today
 
 from .conftest import GUSHAN, JINAN, TOWN_FIGURES
@@ -288,26 +289,34 @@ def test_completeness_counts_expected_received_on_time_late_and_missing(people, 
     assert outsider.expected == 0
 
 
-def test_an_office_records_a_reference_value_of_a_region_above_it(people):
+def test_only_the_office_of_the_values_region_records_a_reference_value(people, make_user):
     from decimal import Decimal
 
-    from assessments.models import Indicator
+    from assessments.models import Indicator, ReferenceValue
 
     indicator = Indicator.objects.get(code="nat_pass_rate")
     fujian = region("350000")
+    province = make_user(role=Role.OFFICE, region="350000", username="province-office")
     reference = references.record_reference_value(
-        user=people["district_office"], indicator=indicator, region=fujian, year=2090,
+        user=province, indicator=indicator, region=fujian, year=2090,
         value=Decimal("93.6"), source="福建省2090年监督抽查通报",
     )  # fmt: skip
-    assert (reference.value, reference.entered_by) == (Decimal("93.6"), people["district_office"])
-    with pytest.raises(errors.ReportingError, match="来源"):
+    assert (reference.value, reference.entered_by) == (Decimal("93.6"), province)
+    # 晋安区's office once overwrote 全省平均水平 and moved every peer district's score.
+    with pytest.raises(PermissionDenied):
         references.record_reference_value(
             user=people["district_office"], indicator=indicator, region=fujian, year=2090,
+            value=Decimal("50"), source="晋安区",
+        )  # fmt: skip
+    assert ReferenceValue.objects.get(pk=reference.pk).value == Decimal("93.6")
+    with pytest.raises(errors.ReportingError, match="来源"):
+        references.record_reference_value(
+            user=province, indicator=indicator, region=fujian, year=2090,
             value=Decimal("93"), source=" ",
         )  # fmt: skip
     with pytest.raises(errors.ReportingError, match="超出合理范围"):
         references.record_reference_value(
-            user=people["district_office"], indicator=indicator, region=fujian, year=2090,
+            user=province, indicator=indicator, region=fujian, year=2090,
             value=Decimal("101"), source="x",
         )  # fmt: skip
     with pytest.raises(PermissionDenied):  # not an office
@@ -320,3 +329,20 @@ def test_an_office_records_a_reference_value_of_a_region_above_it(people):
             user=people["district_office"], indicator=indicator, region=region(GUSHAN),
             year=2090, value=Decimal("93"), source="x",
         )  # fmt: skip
+
+
+def test_the_reference_page_refuses_a_district_writing_the_provinces_value(people, client):
+    from assessments.models import ReferenceValue
+
+    client.force_login(people["district_office"])
+    page = client.get(reverse("assessments:reference_values"))
+    assert [r.code for r in page.context["regions"]] == [JINAN]  # its own region only
+    before = ReferenceValue.objects.count()
+    response = client.post(
+        reverse("assessments:reference_values"),
+        {"region": "350000", "indicator": "nat_pass_rate", "year": "2090", "value": "50",
+         "source": "晋安区"},
+        follow=True,
+    )  # fmt: skip
+    assert "输入无效" in response.content.decode()
+    assert ReferenceValue.objects.count() == before
