@@ -52,7 +52,10 @@ class Ranking:
     @property
     def rows(self) -> list[tuple]:
         """Each result with its points per leaf item, in the items' order."""
-        return [(r, [r.items.get(item.code) for item in self.items]) for r in self.results]
+        return [
+            (r, [r.items.get(item.code) if r.reported else None for item in self.items])
+            for r in self.results
+        ]
 
 
 def grade_distribution(grades: list[str], bands: list[dict]) -> list[tuple[str, int]]:

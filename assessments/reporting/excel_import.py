@@ -168,7 +168,9 @@ def read_rows(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
                     )
                     % {"sheet": SHEET, "found": found}
                 )
-            frame = pd.read_excel(book, sheet_name=sheet, dtype=object)
+            # Text such as "nan", "NA" or "#N/A" stays text (and is refused as not a number):
+            # pandas would read it as an empty cell.
+            frame = pd.read_excel(book, sheet_name=sheet, dtype=object, keep_default_na=False)
     except WorkbookRefused:
         raise
     except Exception as error:  # anything a damaged or hostile file makes the readers raise

@@ -17,7 +17,7 @@ from assessments.models import (
 )
 from assessments.reporting import selectors, services
 from assessments.reporting.errors import Conflict, ReportingError
-from assessments.reporting.validation import validate
+from assessments.reporting.validation import as_typed, clears, validate
 from portal.models import Region
 from portal.scoping import can_enter_for, can_see_region
 
@@ -179,10 +179,13 @@ def import_rows(
         level_elements, specs, rules = specs_by_set[codes]
         submission = submissions.get(code)
         first = region_rows[0]
-        raw = {row.element_code: row.value for row in region_rows}
+        raw = {row.element_code: None if clears(row.value) else row.value for row in region_rows}
         outcome = validate(specs, raw, rules, histories.get(region.pk, {}))
-        present = {row.element_code for row in region_rows}
-        # Only the elements present in the file are touched; others keep their figures.
+        # An empty cell changes nothing (a formula without a stored result, a cell left blank);
+        # only a figure, or the word 清空, touches an element. Others keep their figures.
+        present = {
+            row.element_code for row in region_rows if row.value is not None or clears(row.value)
+        }
         write = services.ValueWrite(
             submission or Submission(region=region, period=period),
             [e for e in level_elements if e.code in present],
@@ -206,6 +209,23 @@ def import_rows(
                 continue
             # Version 0 in a template means "nothing had been entered when it was downloaded".
             versions = {row.version for row in region_rows if row.version is not None}
+            stored = {
+                code: existing[(submission.pk, elements[code].pk)].value
+                for code in changed
+                if (submission.pk, elements[code].pk) in existing
+            }
+            overwritten = sorted(c for c in stored if stored[c] != outcome.values.get(c))
+            if not versions and overwritten:
+                # Without the version it was read at, a figure that is already stored may have
+                # changed since: never overwrite it blind.
+                for code in overwritten:
+                    row = row_of[code]
+                    problems.append(ImportProblem(row.sheet, row.row, VERSION_COLUMN,
+                        _("%(region)s的%(element)s已有数据 %(stored)s：修改已有数据须带上读取时的"
+                          "版本号（请使用最新下载的模板，或在接口中传 version）")
+                        % {"region": region.name, "element": elements[code].name,
+                           "stored": as_typed(stored[code])}))  # fmt: skip
+                continue
             if versions and versions != {submission.version}:
                 problems.append(ImportProblem(first.sheet, first.row, VERSION_COLUMN,
                     _("%(region)s的数据在模板下载后已被修改（模板为第 %(template)d 版，"

@@ -18,6 +18,7 @@ Messages are in plain language, in the user's language (Chinese unless they chos
 because officials read them.
 """
 
+import math
 import re
 import statistics
 import unicodedata
@@ -69,6 +70,15 @@ class ParseError(ValueError):
     pass
 
 
+# What an upload writes in a value cell to clear a stored figure: an empty cell changes nothing.
+CLEAR_WORDS = frozenset({"清空", "clear"})
+
+
+def clears(raw) -> bool:
+    """Whether an uploaded cell asks to clear the figure (the word 清空), not to set one."""
+    return isinstance(raw, str) and raw.strip().lower() in CLEAR_WORDS
+
+
 def parse_number(raw, unit: str = "") -> Decimal | None:
     """Turn what an official typed (or a spreadsheet cell) into a Decimal; None for blank.
 
@@ -82,7 +92,12 @@ def parse_number(raw, unit: str = "") -> Decimal | None:
     if isinstance(raw, float):
         if raw != raw:  # NaN: an empty spreadsheet cell
             return None
+        if raw in (math.inf, -math.inf):
+            raise ParseError(_("“%(raw)s”不是有效的数字") % {"raw": raw})
         return Decimal(repr(raw))
+    if any(unicodedata.category(char) == "No" for char in str(raw)):
+        # Superscripts, circled and fraction digits: NFKC would read "10²" as 102.
+        raise ParseError(_("“%(raw)s”不是有效的数字（请只用阿拉伯数字）") % {"raw": raw})
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if not text:
         return None
@@ -90,7 +105,7 @@ def parse_number(raw, unit: str = "") -> Decimal | None:
     for suffix in (unicodedata.normalize("NFKC", unit), "%"):
         if suffix and text.endswith(suffix):
             text = text[: -len(suffix)]
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text):
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", text, flags=re.ASCII):
         raise ParseError(_("“%(raw)s”不是有效的数字") % {"raw": raw})
     try:
         value = Decimal(text)

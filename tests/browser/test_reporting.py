@@ -105,7 +105,7 @@ def _town_rulebook(year: int) -> Rulebook:
 @pytest.fixture
 def ranked(open_period, make_user):
     """This quarter: 新店镇 approved (90 % → 45 + 40 = 85), 鼓山镇 submitted and waiting; the
-    first run has ranked the towns (鼓山镇 without approved figures: 0)."""
+    first run has ranked the towns (鼓山镇 without approved figures: 未参评, not ranked)."""
     book = _town_rulebook(open_period.year)
     approved(XINDIAN, open_period, {"prov_sampled": 100, "prov_qualified": 90,
                                     "food_sampled": 50, "food_qualified": 48})  # fmt: skip
@@ -119,7 +119,7 @@ def ranked(open_period, make_user):
     services.submit(user=official, submission=submission, version=submission.version)
     runs.run_year(year=open_period.year)
     scores = {r.region.code: (r.rank, r.total) for r in RegionResult.objects.filter(rulebook=book)}
-    assert scores[XINDIAN] == (1, 85) and scores[GUSHAN] == (2, 0)
+    assert scores[XINDIAN] == (1, 85) and scores[GUSHAN] == (None, 0)
     return book
 
 
@@ -140,9 +140,10 @@ def test_the_district_office_approves_and_the_town_climbs_on_the_dashboard(
     expect(page.locator("main h1")).to_contain_text(f"{YEAR}年度")
     expect(page.locator("#ranking h3").first).to_have_text(ranked.name)
     gushan, xindian = ranking_row(page, "鼓山镇"), ranking_row(page, "新店镇")
-    expect(gushan.locator("td").nth(1)).to_have_text("第 2 / 9 名")
-    expect(gushan.locator("td").nth(2)).to_have_text("0.00")
-    expect(xindian.locator("td").nth(1)).to_have_text("第 1 / 9 名")
+    # Only 新店镇 has approved data: it is the one town assessed; the others are 未参评.
+    expect(gushan.locator("td").nth(1)).to_have_text("—")
+    expect(gushan.locator("td").nth(3)).to_contain_text("未参评")
+    expect(xindian.locator("td").nth(1)).to_have_text("第 1 / 1 名")
     expect(xindian.locator("td").nth(2)).to_have_text("85.00")
     shoot("2-dashboard-before")
 
@@ -157,13 +158,14 @@ def test_the_district_office_approves_and_the_town_climbs_on_the_dashboard(
     expect(page.locator("main p.empty")).to_have_text("没有待审核的数据。")
     shoot("2-approval-queue-after")
 
-    # The re-score ran after the commit: 94.2 % and 98 % → 60 + 40 = 100, first of nine.
+    # The re-score ran after the commit: 94.2 % and 98 % → 60 + 40 = 100, first of the two
+    # towns assessed.
     page.locator("header nav").get_by_role("link", name="工作看板").click()
     gushan, xindian = ranking_row(page, "鼓山镇"), ranking_row(page, "新店镇")
-    expect(gushan.locator("td").nth(1)).to_have_text("第 1 / 9 名")
+    expect(gushan.locator("td").nth(1)).to_have_text("第 1 / 2 名")
     expect(gushan.locator("td").nth(2)).to_have_text("100.00")
     expect(gushan.locator("td").nth(3)).to_have_text("A")
-    expect(xindian.locator("td").nth(1)).to_have_text("第 2 / 9 名")
+    expect(xindian.locator("td").nth(1)).to_have_text("第 2 / 2 名")
     shoot("2-dashboard-after")
 
     result = RegionResult.objects.select_related("run").get(rulebook=ranked, region__code=GUSHAN)
