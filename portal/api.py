@@ -16,15 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import permissions, serializers, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
-from rest_framework.authtoken.models import Token
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal import tokens
 from portal.models import Department, Region
 from portal.scoping import visible_regions
+from portal.tokens import ExpiringTokenAuthentication
 
 # Path parameters are matched by these patterns, so a malformed value never reaches the database
 # (a NUL byte in a lookup is an error on PostgreSQL): it is simply not found.
@@ -96,7 +97,7 @@ class ScopedMixin:
     """Token first, so that an anonymous request is told how to authenticate (401, not 403).
     JSON in, JSON out; a malformed request gets one error shape (ErrorSerializer)."""
 
-    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    authentication_classes = [ExpiringTokenAuthentication, SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated]
     parser_classes = [JSONParser]
     schema = PortalSchema()
@@ -178,8 +179,7 @@ class ObtainTokenView(ScopedMixin, APIView):
                 {"detail": gettext("用户名或密码不正确。"), "code": "invalid_credentials"},
                 status=status.HTTP_400_BAD_REQUEST,
             )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
+        return Response({"token": tokens.issue(user).key})
 
 
 # --- Regions and departments -------------------------------------------------------------------

@@ -295,6 +295,16 @@ def may_sign_for(user, scope: Region) -> bool:
     return is_office(user) and user.region_id == scope.pk
 
 
+def runs_q(user, field: str = "path_region") -> Q:
+    """Runs an office follows: the year's full runs, and the re-scores of a region on its own
+    path (a re-score of 晋安区 climbs 福州市 and 福建省; 宝坻区's office does not see it)."""
+    if is_unrestricted(user):
+        return Q()
+    if not is_office(user):
+        return NOTHING
+    return Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__path__startswith": user.region.path})
+
+
 def export_q(user, field: str | None = "region") -> Q:
     """Rows whose ``field`` (a Region relation) an export may cover: an office exports its own
     region and below; nobody else exports anything."""

@@ -133,10 +133,22 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling against password guessing: five failures lock that username from that address.
+# Login throttling against password guessing, counted per account and per address apart: a run of
+# failures at one account (from anywhere) locks that account, a run from one address (at any
+# accounts) locks that address, for AXES_COOLOFF_TIME. Behind a reverse proxy the address is the
+# client's as the proxy reports it (X-Forwarded-For), from TRUSTED_PROXY_COUNT trusted proxies;
+# without it every request would share the proxy's address.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0") or 0)
+AXES_CLIENT_IP_CALLABLE = "portal.clientip.client_ip"
+
+# A signed-in session lasts a working day (SESSION_HOURS), and ends with the browser; an API
+# token lasts API_TOKEN_HOURS and is revoked when its user's password changes.
+SESSION_COOKIE_AGE = int(float(os.environ.get("SESSION_HOURS", "10")) * 3600)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+API_TOKEN_HOURS = float(os.environ.get("API_TOKEN_HOURS", "168"))
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
@@ -172,7 +184,7 @@ if not DEBUG:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "portal.tokens.ExpiringTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
@@ -185,6 +197,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Quality-target portal: policies, targets, quarterly indicators, assessments.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    # The schema and the docs describe the portal's data: readable only when signed in.
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    # Token first, so that an anonymous request is told how to authenticate (401, not 403).
+    "SERVE_AUTHENTICATION": [
+        "portal.tokens.ExpiringTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     # The docs page loads its JavaScript from our own static files, never from a CDN.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -35,7 +35,14 @@ JINAN, GUSHAN = "350111", "350111100"
 MAX_EXAMPLES = 4
 
 
-def test_the_schema_is_valid_openapi(client):
+def test_the_schema_and_the_docs_are_for_signed_in_users_only(client):
+    assert client.get("/api/schema/", {"format": "json"}).status_code == 401
+    docs = client.get("/api/docs/")
+    assert docs.status_code == 302 and docs["Location"].startswith("/login/")
+
+
+def test_the_schema_is_valid_openapi(client, make_user):
+    client.force_login(make_user(role=Role.OFFICE, region=JINAN, username="reader"))
     response = client.get("/api/schema/", {"format": "json"})
     assert response.status_code == 200
     schema = json.loads(response.content)
@@ -61,7 +68,8 @@ def test_the_schema_is_valid_openapi(client):
     assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
 
 
-def test_the_docs_page_is_served_from_local_static_files(client):
+def test_the_docs_page_is_served_from_local_static_files(client, make_user):
+    client.force_login(make_user(role=Role.OFFICE, region=JINAN, username="reader"))
     response = client.get("/api/docs/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -152,9 +160,9 @@ def real_path_parameters(world, operation) -> dict:
 
 @pytest.mark.parametrize("who", ["office", "official"])
 def test_schemathesis_finds_no_server_error(in_process_wsgi, reference_world, who):
-    schema = schemathesis.openapi.from_wsgi("/api/schema/", in_process_wsgi)
     token = Token.objects.create(user=reference_world[who])
     headers = {"Authorization": f"Token {token.key}"}
+    schema = schemathesis.openapi.from_wsgi("/api/schema/", in_process_wsgi, headers=headers)
     errors = []
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 25

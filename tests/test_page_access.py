@@ -110,8 +110,9 @@ EXPECTED: dict[str, dict[str, object]] = {
     # The 晋安区 opinion's target: linked by an office of 晋安区 or above (it manages the document).
     "assessments:link_measure": JINAN_OFFICES,  # each user those of their line, see below
     "assessments:assessment_runs": ANY_OFFICE,
-    # Runs are of a year, not of a region: every office follows them (this one recomputed 晋安区).
-    "assessments:run_status": ANY_OFFICE,
+    # A full run is the year's: every office follows it. This one re-scored 晋安区's path: the
+    # offices on that path follow it, 宝坻区's does not find it.
+    "assessments:run_status": JINAN_OFFICES,
     # A rulebook's results and its publications are read as exports are (晋安区's rulebook: its
     # office and those above); only the rulebook's own office publishes (POST).
     "assessments:rulebook_results": JINAN_OFFICES,

@@ -7,6 +7,7 @@ service's refusal into a message on the page.
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +34,7 @@ from assessments.reporting.validation import Issue, ParseError, as_typed, parse_
 from portal import periods
 from portal.models import Region
 from portal.periods import Quarter
+from portal.redirects import safe_next
 from portal.scoping import (
     anchor_region,
     can_approve_for,
@@ -302,12 +304,8 @@ def decide(request, pk: int):
             messages.error(request, _("未知的操作。"))
     except errors.ReportingError as error:
         messages.error(request, str(error))
-    next_url = request.POST.get("next") or reverse(
-        "assessments:submission_detail", args=[submission.pk]
-    )
-    if not next_url.startswith("/"):
-        next_url = reverse("assessments:submission_detail", args=[submission.pk])
-    return redirect(next_url)
+    fallback = reverse("assessments:submission_detail", args=[submission.pk])
+    return redirect(safe_next(request, request.POST.get("next"), fallback))
 
 
 @login_required
@@ -390,7 +388,8 @@ def reopen(request):
         except (errors.ReportingError, PermissionDenied) as error:
             messages.error(request, str(error))
     back = request.POST.get("back") or region.code
-    return redirect(f"{reverse('assessments:completeness')}?period={period.label}&region={back}")
+    query = urlencode({"period": period.label, "region": back})
+    return redirect(f"{reverse('assessments:completeness')}?{query}")
 
 
 @login_required

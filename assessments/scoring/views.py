@@ -16,7 +16,7 @@ from assessments.models import (
 from assessments.scoring import lifecycle, publications, results
 from assessments.scoring import services as run_services
 from portal import periods
-from portal.scoping import export_q, may_run_assessment, may_sign_for
+from portal.scoping import export_q, may_run_assessment, may_sign_for, runs_q
 
 SHOWN_RULEBOOKS = 30
 
@@ -41,9 +41,9 @@ def assessment_runs(request):
             )
         return redirect(f"{reverse('assessments:assessment_runs')}?year={year}")
     latest = lifecycle.latest_run(year)
-    recent = AssessmentRun.objects.filter(year=year).select_related("created_by", "path_region")[
-        :15
-    ]
+    recent = AssessmentRun.objects.filter(runs_q(request.user), year=year).select_related(
+        "created_by", "path_region"
+    )[:15]
     return render(
         request,
         "assessments/assessment_runs.html",
@@ -58,7 +58,12 @@ def assessment_runs(request):
             ]
             if latest
             else [],
-            "running": AssessmentRun.objects.filter(year=year, status="running").first(),
+            # The year's run in progress, when the user follows it (its progress bar polls it);
+            # any run in progress of the year disables the button (one run per year).
+            "running": AssessmentRun.objects.filter(
+                runs_q(request.user), year=year, status="running"
+            ).first(),
+            "busy": AssessmentRun.objects.filter(year=year, status="running").exists(),
             "rulebooks": _rulebooks(request.user, year),
         },
     )
@@ -69,7 +74,7 @@ def run_status(request, pk: int):
     """Progress of one run, for the progress bar (JSON)."""
     if not may_run_assessment(request.user):
         raise Http404
-    run = get_object_or_404(AssessmentRun, pk=pk)
+    run = get_object_or_404(AssessmentRun.objects.filter(runs_q(request.user)), pk=pk)
     return JsonResponse(
         {
             "id": run.pk,
