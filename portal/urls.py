@@ -20,3 +20,4 @@ urlpatterns = [
 ]
 
 handler400 = "portal.views.bad_request"
+handler404 = "portal.views.page_not_found"

@@ -66,6 +66,13 @@ def test_the_schema_is_valid_openapi(client, make_user):
     patch_body = figures["patch"]["requestBody"]["content"]["application/json"]["schema"]
     assert patch_body == {"$ref": "#/components/schemas/SaveFigures"}
     assert {"tokenAuth", "cookieAuth"} <= set(schema["components"]["securitySchemes"])
+    # Fields the API returns as null are documented as nullable (a client generated from the
+    # schema would otherwise reject real answers).
+    components = schema["components"]["schemas"]
+    for component, field in [("Submission", "submitted_by"), ("Submission", "decided_by"),
+                             ("Element", "weight"), ("Indicator", "denominator"),
+                             ("AuditEntry", "element"), ("AuditEntry", "user")]:  # fmt: skip
+        assert components[component]["properties"][field].get("nullable"), (component, field)
 
 
 def test_the_docs_page_is_served_from_local_static_files(client, make_user):

@@ -212,7 +212,7 @@ def _labelled(choices, prefix) -> list[tuple]:
 
 
 class ElementSerializer(serializers.ModelSerializer):
-    weight = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    weight = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     time_aggregation = serializers.ChoiceField(
         choices=_labelled(Aggregation.choices, _("跨季度")), read_only=True
     )
@@ -244,7 +244,7 @@ class ElementSerializer(serializers.ModelSerializer):
 
 class IndicatorSerializer(serializers.ModelSerializer):
     numerator = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    denominator = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator
@@ -269,8 +269,12 @@ class PeriodSerializer(serializers.ModelSerializer):
 class SubmissionSerializer(serializers.ModelSerializer):
     region = RegionRefSerializer(read_only=True)
     period = PeriodSerializer(read_only=True)
-    submitted_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    submitted_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
+    decided_by = serializers.SlugRelatedField(
+        slug_field="username", read_only=True, allow_null=True
+    )
 
     class Meta:
         model = Submission
@@ -328,8 +332,9 @@ class ImportResultSerializer(serializers.Serializer):
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):
-    element = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    user = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # A state change has no element; an entry by the system (or a deleted user) has no user.
+    element = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    user = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
 
     class Meta:
         model = AuditEntry

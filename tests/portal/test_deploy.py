@@ -37,3 +37,13 @@ def test_production_over_https_passes_the_deploy_check():
 def test_plain_http_is_an_explicit_choice_the_check_names():
     output = deploy_check(PLAIN_HTTP="true")
     assert set(re.findall(r"security\.(W\d+)", output)) == {"W004", "W008", "W012", "W016"}
+
+
+def test_a_malformed_api_path_answers_json(client):
+    for path in ("/api/v1/submissions/abc/", "/api/v1/nothing-here/", "/api/v1/regions/%00/"):
+        response = client.get(path)
+        assert response.status_code == 404, path
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["code"] == "not_found"
+    page = client.get("/no-such-page/")
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
