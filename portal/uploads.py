@@ -14,11 +14,20 @@ from django.utils.translation import gettext as _
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_RATIO = 100
-MAX_MEMBERS = 1000
+RATIO_CHECK_FROM_BYTES = 1024 * 1024  # a smaller member cannot inflate to much
+MAX_MEMBERS = 500  # a workbook or a document has a few dozen parts
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls/.doc, and password-encrypted OOXML
+_ZIP_MAGIC = b"PK\x03\x04"
 
 
 class UploadRejected(ValueError):
-    """An upload refused before parsing; the message is for the user, in their language."""
+    """An upload refused before parsing; the message is for the user, in their language, and
+    ``code`` says why for callers that word it their own way ("not_kind": not that format)."""
+
+    def __init__(self, message: str, code: str = "refused"):
+        super().__init__(message)
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,26 @@ class ZipLimits:
     max_uncompressed: int = MAX_UNCOMPRESSED_BYTES
     max_ratio: int = MAX_RATIO
     max_members: int = MAX_MEMBERS
+    ratio_from: int = RATIO_CHECK_FROM_BYTES
+
+
+@dataclass(frozen=True)
+class OfficeKind:
+    """An Office Open XML format: its name for the user, the part every genuine file of it has (a
+    renamed .xlsx is not a .docx), and the legacy format an old or password-protected file of it
+    would be."""
+
+    label: str
+    part: str
+    legacy: str
+
+
+def xlsx() -> OfficeKind:
+    return OfficeKind(_("Excel 工作簿（.xlsx）"), "xl/workbook.xml", _("Excel（.xls）"))
+
+
+def docx() -> OfficeKind:
+    return OfficeKind(_("Word 文档（.docx）"), "word/document.xml", _("Word（.doc）"))
 
 
 def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
@@ -38,22 +67,48 @@ def check_size(data: bytes, limit: int = MAX_UPLOAD_BYTES) -> None:
         raise UploadRejected(_("文件是空的。"))
 
 
-def check_zip(data: bytes, kind: str, limits: ZipLimits = ZipLimits()) -> None:
-    """Refuse a file that is not a zip archive, or whose members would inflate too far."""
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise UploadRejected(_("文件不是有效的 %(kind)s 文件。") % {"kind": kind})
+def check_office(data: bytes, kind: OfficeKind, limits: ZipLimits = ZipLimits()) -> None:
+    """The one inspection of an Office file (.xlsx, .docx) before any parser opens it, for every
+    upload path (workbooks, policy documents, evidence, rulebooks). Python's zipfile stops
+    decompressing a member at the size the central directory declares (and fails its CRC check),
+    so the declared sizes checked here bound what openpyxl or python-docx will unpack later.
+    Refused: a legacy or password-protected file, anything not a zip of that format, too many
+    parts, encrypted parts, unusual compression, a zip bomb (a part inflating beyond the ratio, or
+    everything beyond the total), and macros."""
+    if data.startswith(_OLE2_MAGIC):
+        raise UploadRejected(
+            _(
+                "这是旧版 %(legacy)s 文件或设置了打开密码的文件：请取消密码并“另存为”"
+                "%(kind)s后再上传。"
+            )
+            % {"legacy": kind.legacy, "kind": kind.label}
+        )
+    not_kind = UploadRejected(_("文件不是 %(kind)s 文件。") % {"kind": kind.label}, "not_kind")
+    if not data.startswith(_ZIP_MAGIC):
+        raise not_kind
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile as error:
-        raise UploadRejected(_("文件不是有效的 %(kind)s 文件。") % {"kind": kind}) from error
+        members = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
+        raise UploadRejected(
+            _("文件已损坏，无法作为 %(kind)s 打开。") % {"kind": kind.label}
+        ) from None
     if len(members) > limits.max_members:
-        raise UploadRejected(_("文件结构异常（压缩包成员过多），已拒绝。"))
+        raise UploadRejected(_("文件结构异常（包含的部件过多），已拒绝。"))
+    names = {member.filename for member in members}
+    if "[Content_Types].xml" not in names or kind.part not in names:
+        raise not_kind
+    if any(name.lower().endswith("vbaproject.bin") for name in names):
+        raise UploadRejected(_("文件含有宏，已拒绝。"))
     total = 0
     for member in members:
+        if member.flag_bits & 0x1:
+            raise UploadRejected(_("文件中有加密的部件，无法读取：请取消加密后另存。"))
+        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            raise not_kind
         total += member.file_size
-        ratio = member.file_size / max(member.compress_size, 1)
-        if ratio > limits.max_ratio and member.file_size > 1024 * 1024:
-            raise UploadRejected(_("文件压缩比异常（疑似压缩炸弹），已拒绝。"))
+        if member.file_size >= limits.ratio_from and member.file_size > limits.max_ratio * max(
+            member.compress_size, 1
+        ):
+            raise UploadRejected(_("文件结构异常（解压后体积异常庞大），疑似压缩炸弹，已拒绝。"))
     if total > limits.max_uncompressed:
-        raise UploadRejected(_("文件解压后过大，已拒绝。"))
+        raise UploadRejected(_("文件结构异常（解压后体积异常庞大），疑似压缩炸弹，已拒绝。"))

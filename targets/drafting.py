@@ -16,9 +16,10 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from portal import uploads
 from portal.models import Department, Region
 from portal.scoping import can_manage_documents_for
-from portal.uploads import MAX_UPLOAD_BYTES, UploadRejected, check_size, check_zip
+from portal.uploads import MAX_UPLOAD_BYTES, UploadRejected, check_office, check_size
 from targets.models import (
     AssignmentRole,
     Comparator,
@@ -50,7 +51,7 @@ def extract_text(filename: str, data: bytes) -> str:
                 continue
         raise UploadRejected(_("无法识别文本文件的编码，请另存为 UTF-8 后上传。"))
     if name.endswith(".docx"):
-        check_zip(data, _("Word（.docx）"))
+        check_office(data, uploads.docx())
         import docx
 
         try:

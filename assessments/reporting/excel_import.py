@@ -5,7 +5,6 @@
 import io
 import logging
 import math
-import zipfile
 from decimal import Decimal
 
 import pandas as pd
@@ -28,14 +27,12 @@ from assessments.reporting.imports import (
     ImportResult,
     ImportRow,
 )
+from portal import uploads
 from portal.models import Region
 from portal.scoping import can_enter_for
 from portal.spreadsheets import unescape_cell
 
 logger = logging.getLogger(__name__)
-
-_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and password-encrypted .xlsx
-_ZIP_MAGIC = b"PK\x03\x04"
 
 
 class WorkbookRefused(ReportingError):
@@ -43,10 +40,8 @@ class WorkbookRefused(ReportingError):
 
 
 def inspect_archive(data: bytes) -> None:
-    """Refuse, before anything parses it, a file that is too large, not a zip-based .xlsx, or
-    a zip bomb. Python's zipfile stops decompressing a member at the size the central
-    directory declares (and fails its CRC check), so the declared sizes checked here bound
-    what openpyxl will unpack later."""
+    """Refuse, before anything parses it, a file that is too large (with what to do about it)
+    or that the portal's one upload inspection refuses (not an .xlsx, a zip bomb, encrypted)."""
     size_limit = limit("MAX_UPLOAD_BYTES")
     if len(data) > size_limit:
         raise WorkbookRefused(
@@ -61,44 +56,19 @@ def inspect_archive(data: bytes) -> None:
                 "help": HELP_SHEET,
             }
         )
-    if data.startswith(_OLE2_MAGIC):
-        raise WorkbookRefused(
-            _(
-                "这是旧版 Excel（.xls）文件或设置了打开密码的文件：请在 Excel 中取消密码并“另存为”"
-                " Excel 工作簿（.xlsx）后再上传。"
-            )
-        )
-    not_xlsx = WorkbookRefused(
-        _("文件不是 Excel 工作簿（.xlsx）：请上传从本系统下载并填好的填报模板。")
-    )
-    if not data.startswith(_ZIP_MAGIC):
-        raise not_xlsx
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError):
-        raise WorkbookRefused(_("文件已损坏，无法作为 .xlsx 工作簿打开。")) from None
-    if len(members) > limit("MAX_ZIP_MEMBERS"):
-        raise WorkbookRefused(_("文件结构异常（包含的部件过多），不是正常的填报模板，已拒绝。"))
-    names = {member.filename for member in members}
-    if "[Content_Types].xml" not in names or not any(n.startswith("xl/") for n in names):
-        raise not_xlsx
-    bomb = WorkbookRefused(_("文件结构异常（解压后体积异常庞大），疑似压缩炸弹，已拒绝。"))
-    total = 0
-    ratio = limit("MAX_COMPRESSION_RATIO")
-    check_from = limit("RATIO_CHECK_FROM_BYTES")
-    for member in members:
-        if member.flag_bits & 0x1:
-            raise WorkbookRefused(_("文件中有加密的部件，无法读取：请取消加密后另存为 .xlsx。"))
-        if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-            raise not_xlsx
-        total += member.file_size
-        if member.file_size >= check_from and member.file_size > ratio * max(
-            member.compress_size, 1
-        ):
-            raise bomb
-    if total > limit("MAX_UNCOMPRESSED_BYTES"):
-        raise bomb
+        uploads.check_office(data, uploads.xlsx(), workbook_limits())
+    except uploads.UploadRejected as refused:
+        raise WorkbookRefused(str(refused)) from None
+
+
+def workbook_limits() -> uploads.ZipLimits:
+    return uploads.ZipLimits(
+        max_uncompressed=limit("MAX_UNCOMPRESSED_BYTES"),
+        max_ratio=limit("MAX_COMPRESSION_RATIO"),
+        max_members=limit("MAX_ZIP_MEMBERS"),
+        ratio_from=limit("RATIO_CHECK_FROM_BYTES"),
+    )
 
 
 def _is_blank(value) -> bool:

@@ -185,7 +185,7 @@ def test_a_docx_upload_is_read(client, office):
     ("name", "content", "message"),
     [
         ("plan.pdf", b"not a pdf at all", "不是有效的 PDF"),
-        ("plan.docx", b"PK not really a zip", "不是有效的 Word"),
+        ("plan.docx", b"PK not really a zip", "不是 Word 文档"),
         ("plan.xls", b"whatever", "只支持"),
         ("plan.txt", b"", "请粘贴文件全文，或上传一个文件"),  # an empty upload is no upload
     ],
