@@ -63,15 +63,20 @@ def extract_text(filename: str, data: bytes) -> str:
         if not data.startswith(b"%PDF"):
             raise UploadRejected(_("文件不是有效的 PDF 文件。"))
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
 
         try:
             reader = PdfReader(io.BytesIO(data))
-            if len(reader.pages) > 200:
-                raise UploadRejected(_("PDF 页数过多（上限 200 页）。"))
-            return "\n".join(page.extract_text() or "" for page in reader.pages)
-        except PdfReadError as error:
+            pages = len(reader.pages)
+        except Exception as error:  # pypdf raises many kinds (limits, broken tables, encryption)
             raise UploadRejected(_("无法读取该 PDF 文件，请确认文件未损坏、未加密。")) from error
+        if pages > 200:
+            raise UploadRejected(_("PDF 页数过多（上限 200 页）。"))
+        try:
+            return "\n".join(page.extract_text() or "" for page in reader.pages)
+        except Exception as error:  # beyond pypdf's limits (LimitReachedError) or damaged
+            raise UploadRejected(
+                _("无法读取该 PDF 文件的文字（文件已损坏或超出可读取的范围）。")
+            ) from error
     raise UploadRejected(_("只支持 .txt、.docx 和 .pdf 文件。"))
 
 

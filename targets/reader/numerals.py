@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 _CN_DIGIT = {
@@ -42,13 +43,29 @@ def _cn_int(text: str) -> int | None:
     return total + current
 
 
+# A figure with more digits than this is no target (a 150,000-digit run of digits would read as
+# infinity); a quantity of a policy is far below it.
+MAX_FIGURE = 1e15
+
+
 def to_number(text: str) -> float | None:
+    """The number written as ``text`` (Arabic or Chinese numerals), or None when it is none or
+    too long to be a figure of a policy."""
     text = text.replace(",", "")
+    if len(text) > 32:
+        return None
+    try:
+        value = _to_number(text)
+    except (ValueError, OverflowError):
+        return None
+    if value is None or not math.isfinite(value) or abs(value) >= MAX_FIGURE:
+        return None
+    return value
+
+
+def _to_number(text: str) -> float | None:
     if text[:1].isdigit():
-        try:
-            return float(text)
-        except ValueError:
-            return None
+        return float(text)
     whole, _, fraction = text.partition("点")
     integer = _cn_int(whole)
     if integer is None:

@@ -127,3 +127,28 @@ def test_a_decision_never_sends_its_user_to_another_site(client, make_user, targ
     inside = client.post(reverse("assessments:decide", args=[submission.pk]),
                          {"action": "none", "next": "/reporting/queue/"})  # fmt: skip
     assert inside["Location"] == "/reporting/queue/"
+
+
+def test_nul_characters_in_api_json_are_refused_not_a_server_error(make_user):
+    from assessments.reporting import services
+
+    period = Period.objects.create(year=2090, quarter=1, opens_on=timezone.localdate(),
+                                   closes_on=timezone.localdate() + timedelta(days=5))  # fmt: skip
+    official = make_user(role=Role.REGION_OFFICIAL, region=GUSHAN, username="gushan")
+    submission = services.open_submission(
+        user=official, region=Region.objects.get(code=GUSHAN), period=period
+    )
+    client = APIClient()
+    client.force_authenticate(official)
+    url = f"{API}/submissions/{submission.pk}/figures/"
+    for body in (
+        {"version": 1, "figures": {"nat_sampled": "4\x000"}},
+        {"version": 1, "figures": {"nat\x00sampled": "40"}},
+        {"version": 1, "figures": {"nat_sampled": "40"}, "comments": {"nat_sampled": "a\x00b"}},
+    ):
+        response = client.patch(url, body, format="json")
+        assert response.status_code == 400, (body, response.content[:200])
+    assert not submission.values.exists()
+    reason = client.post(f"{API}/submissions/{submission.pk}/return/",
+                         {"reason": "缺\x00说明"}, format="json")  # fmt: skip
+    assert reason.status_code == 400
