@@ -20,5 +20,5 @@ class AssessmentsConfig(AppConfig):
 
         dashboard_cache.connect()
 
-        if signals.enqueue_rescore not in services.after_decision:
-            services.after_decision.append(signals.enqueue_rescore)
+        if signals.record_rescore not in services.in_decision:
+            services.in_decision.append(signals.record_rescore)

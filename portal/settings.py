@@ -108,13 +108,22 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
+    # django-redis, because it can carry on without Redis: a page that only reads through the
+    # cache is computed afresh (slower) and the outage is logged, never shown to the user.
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "django_redis.cache.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "portal"),
+            "OPTIONS": {
+                "SOCKET_CONNECT_TIMEOUT": 1,
+                "SOCKET_TIMEOUT": 1,
+                "IGNORE_EXCEPTIONS": True,
+            },
         }
     }
+    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -235,6 +244,11 @@ CELERY_BEAT_SCHEDULE = {
     "nightly-assessment": {
         "task": "assessments.tasks.nightly_assessment",
         "schedule": crontab(hour=2, minute=15),
+    },
+    # Re-scores owed after approvals that the broker missed (it was down): handed over again.
+    "pending-rescores": {
+        "task": "assessments.tasks.dispatch_pending_rescores",
+        "schedule": 60.0,
     },
 }
 

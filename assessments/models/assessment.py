@@ -358,6 +358,30 @@ class ResultWords:
         return [f"{flag['item']} {words.get(flag['kind'], flag['kind'])}" for flag in self.flags]
 
 
+class RescoreRequest(models.Model):
+    """A re-score owed after an approval or unlock (a transactional outbox): written in the
+    decision's own transaction, so that a decision that committed never loses its re-score, even
+    when the broker is down. Dispatched after the commit and again by the sweeper until a run
+    covers it; deleted by the run that does (a re-score of the path, or a full run of the year)."""
+
+    year = models.PositiveSmallIntegerField(_("年度"))
+    region = models.ForeignKey(
+        Region, verbose_name=_("区划"), on_delete=models.CASCADE, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("请求时间"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("最近派发时间"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("派发次数"), default=0)
+
+    class Meta:
+        verbose_name = _("待重算")
+        verbose_name_plural = _("待重算")
+        ordering = ["requested_at", "pk"]
+        indexes = [models.Index(fields=["year", "region"])]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.region_id}"
+
+
 class RegionResult(ResultWords, models.Model):
     """A region's score under a rulebook, as published by the run that wrote it.
 

@@ -1,10 +1,5 @@
 """The refusals of the reporting services; each message is for the official, in their language."""
 
-from collections.abc import Callable
-
-from assessments.models import (
-    Submission,
-)
 from assessments.reporting.validation import Issue
 
 
@@ -22,8 +17,3 @@ class InvalidFigures(ReportingError):
     def __init__(self, message: str, issues: list[Issue]):
         super().__init__(message)
         self.issues = issues
-
-
-# Hooks run after a submission is approved or unlocked and the transaction has committed
-# (the assessment app registers its re-scoring here; reporting does not import it).
-after_decision: list[Callable[[Submission], None]] = []

@@ -34,8 +34,11 @@ from portal import periods
 from portal.models import Region
 from portal.scoping import can_approve_for, can_enter_for
 
-# Hooks run after a submission is approved or unlocked and the transaction has committed
-# (the scoring room registers its re-scoring here; reporting does not import it).
+# Hooks of a submission approved or unlocked (the scoring room registers its re-scoring here;
+# reporting does not import it): ``in_decision`` ones run inside the decision's transaction (to
+# record what is owed: committed or rolled back with the decision), ``after_decision`` ones once
+# it has committed (to act on it).
+in_decision: list[Callable[[Submission], None]] = []
 after_decision: list[Callable[[Submission], None]] = []
 
 
@@ -386,6 +389,8 @@ def unlock(
 
 
 def _after_commit(submission: Submission) -> None:
+    for hook in in_decision:
+        hook(submission)
     for hook in after_decision:
         transaction.on_commit(lambda hook=hook: hook(submission))
 

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from assessments.models import (
     AssessmentRun,
 )
-from assessments.scoring import full_run, lifecycle, path_run
+from assessments.scoring import full_run, lifecycle, outbox, path_run
 from portal.models import Region
 
 
@@ -43,4 +43,5 @@ def _carry_out(run: AssessmentRun, work: Callable[[], None]) -> AssessmentRun:
     except BaseException as error:
         lifecycle.fail(run, error)
         raise
+    outbox.settle(run)  # the re-scores it covered are no longer owed
     return run

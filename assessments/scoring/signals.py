@@ -1,10 +1,16 @@
-"""Reactions to reporting decisions: an approval or unlock re-scores the affected path.
+"""Reactions to reporting decisions: an approval or unlock owes a re-score of the affected path.
 
-Registered on services.after_decision, which runs hooks only after the transaction has
-committed, so the task never reads figures that were rolled back."""
+Registered on services.in_decision, which runs inside the decision's transaction: the request is
+recorded with the decision (outbox), and handed to the broker once the transaction commits; if
+the broker is down the sweeper hands it over later (scoring.outbox)."""
+
+from django.db import transaction
+
+from assessments.scoring import outbox
 
 
-def enqueue_rescore(submission) -> None:
-    from assessments.scoring.tasks import rescore_region
+def record_rescore(submission) -> None:
+    from assessments.scoring.tasks import send_rescore
 
-    rescore_region.delay(submission.period.year, submission.region_id)
+    request = outbox.record(submission)
+    transaction.on_commit(lambda: outbox.dispatch(request.pk, send_rescore))

@@ -13,7 +13,7 @@ import logging
 
 from celery import shared_task
 
-from assessments.scoring import lifecycle, runs
+from assessments.scoring import lifecycle, outbox, runs
 from portal import periods
 from portal.models import Region, User
 
@@ -64,3 +64,16 @@ def nightly_assessment() -> int | None:
     except lifecycle.RunInProgress:
         logger.info("nightly assessment skipped: a run of this year is in progress")
         return None
+
+
+@shared_task(name="assessments.tasks.dispatch_pending_rescores")
+def dispatch_pending_rescores() -> int:
+    """Celery beat, every minute: hand the broker the re-scores it missed (it was down when they
+    were approved, or a task gave up)."""
+    return outbox.sweep(send_rescore)
+
+
+def send_rescore(year: int, region_id: int) -> None:
+    """Hand a re-score to the broker, without publish retries: an approval waiting on a dead
+    broker would hang its page (the outbox keeps the request for the sweeper instead)."""
+    rescore_region.apply_async((year, region_id), retry=False)
