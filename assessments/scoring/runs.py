@@ -39,7 +39,8 @@ def rescore_path(*, year: int, region: Region, trigger: str = "approval") -> Ass
 def _carry_out(run: AssessmentRun, work: Callable[[], None]) -> AssessmentRun:
     """Do a started run's work; any failure (a killed worker included) marks it failed."""
     try:
-        work()
+        with lifecycle.heartbeat(run):
+            work()
     except BaseException as error:
         lifecycle.fail(run, error)
         raise

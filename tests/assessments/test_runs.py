@@ -307,7 +307,7 @@ def test_two_runs_of_a_year_never_overlap(data):
 def test_a_run_whose_worker_died_is_reaped(data):
     stale = lifecycle.start_run(year=YEAR, trigger="manual")
     AssessmentRun.objects.filter(pk=stale.pk).update(
-        heartbeat_at=timezone.now() - lifecycle.STALE_AFTER - timedelta(minutes=1)
+        heartbeat_at=timezone.now() - lifecycle.stale_after() - timedelta(minutes=1)
     )
     assert runs.run_year(year=YEAR).status == RunStatus.SUCCEEDED
     stale.refresh_from_db()
@@ -403,3 +403,41 @@ def test_a_path_rescore_keeps_the_own_entries_of_the_regions_above(data, ruleboo
     after_path = snapshot()
     runs.run_year(year=YEAR)
     assert snapshot() == after_path
+
+
+def test_a_silent_run_is_dead_within_a_minute_where_it_beats(data, rulebook, settings):
+    """On PostgreSQL a thread beats for the run: a minute of silence means its worker died,
+    and the next run takes the year over (SQLite, without the thread, allows its stages)."""
+    from django.db import connection
+
+    expected = timedelta(minutes=1) if connection.vendor == "postgresql" else timedelta(minutes=15)
+    assert lifecycle.stale_after() == expected
+    dead = AssessmentRun.objects.create(year=YEAR, trigger="manual", status=RunStatus.RUNNING,
+                                        heartbeat_at=timezone.now() - expected
+                                        - timedelta(seconds=1))  # fmt: skip
+    run = runs.run_year(year=YEAR)
+    dead.refresh_from_db()
+    assert dead.status == RunStatus.FAILED and run.status == RunStatus.SUCCEEDED
+
+
+def test_a_failure_is_recorded_on_a_fresh_connection_when_the_runs_died(data, monkeypatch):
+    """A database restart mid-run kills the run's connection: the failure is still written."""
+    from django.db import DatabaseError, connections
+
+    connection = connections["default"]  # the wrapper itself, not the module's proxy
+    run = lifecycle.start_run(year=YEAR, trigger="manual")
+    real_update = type(AssessmentRun.objects.all()).update
+    calls = []
+
+    def first_fails(self, **kwargs):
+        calls.append(kwargs.get("status"))
+        if len(calls) == 1:
+            raise DatabaseError("server closed the connection unexpectedly")
+        return real_update(self, **kwargs)
+
+    closed = []
+    monkeypatch.setattr(type(AssessmentRun.objects.all()), "update", first_fails)
+    monkeypatch.setattr(connection, "close", lambda: closed.append(True))
+    monkeypatch.setattr(connection, "in_atomic_block", False)  # as in a worker, between runs
+    lifecycle.fail(run, RuntimeError("boom"))
+    assert closed == [True] and calls == [RunStatus.FAILED, RunStatus.FAILED]
