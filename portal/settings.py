@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.ChosenLanguageMiddleware",
+    # Before anything reads the body (RefuseNulCharacters reads the form).
+    "portal.middleware.RefuseOversizedRequests",
     "portal.middleware.RefuseNulCharacters",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -73,6 +75,20 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
+
+# The largest request body each view accepts, refused before it is read (413): forms and JSON
+# (a bulk import of a city's quarter included) up to REQUEST_MAX_BYTES; the upload views up to
+# their files' own limits and a little more. nginx's client_max_body_size is the largest of these
+# (deploy/nginx.conf).
+_MB = 1024 * 1024
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_MB", "8")) * _MB
+UPLOAD_REQUEST_LIMITS = {
+    "assessments:excel_upload": 6 * _MB,  # a 5 MB workbook
+    "assessments:rulebook_upload": 6 * _MB,
+    "targets:draft_new": 6 * _MB,  # a 5 MB policy document
+    "workspace:item": 51 * _MB,  # 5 evidence files of 10 MB
+}
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -140,7 +140,18 @@ def read_rows(data: bytes) -> tuple[list[ImportRow], list[ImportProblem]]:
                 )
             # Text such as "nan", "NA" or "#N/A" stays text (and is refused as not a number):
             # pandas would read it as an empty cell.
-            frame = pd.read_excel(book, sheet_name=sheet, dtype=object, keep_default_na=False)
+            frame = pd.read_excel(
+                book,
+                sheet_name=sheet,
+                dtype=object,
+                keep_default_na=False,
+                nrows=limit("MAX_ROWS") + 1,  # no more is ever read
+            )
+            if len(frame) > limit("MAX_ROWS"):
+                raise WorkbookRefused(
+                    _("工作表“%(sheet)s”超过 %(max)d 行，超出一次上传的上限：请分成几个文件上传。")
+                    % {"sheet": sheet, "max": limit("MAX_ROWS")}
+                )
     except WorkbookRefused:
         raise
     except Exception as error:  # anything a damaged or hostile file makes the readers raise

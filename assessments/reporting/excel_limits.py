@@ -8,6 +8,7 @@ MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # [EXCEL_MAX_UNCOMPRESSED_BYTES] all 
 MAX_COMPRESSION_RATIO = 100  # [EXCEL_MAX_COMPRESSION_RATIO] of any member worth checking
 RATIO_CHECK_FROM_BYTES = 1024 * 1024  # [EXCEL_RATIO_CHECK_FROM_BYTES] smaller members can't bomb
 MAX_ZIP_MEMBERS = 500  # [EXCEL_MAX_ZIP_MEMBERS] a template has about a dozen
+MAX_ROWS = 50_000  # [EXCEL_MAX_ROWS] a province's quarter of every town is about 35,000 rows
 
 
 def limit(name: str) -> int:

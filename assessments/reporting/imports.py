@@ -57,16 +57,27 @@ class ImportProblem:
         return _("%(where)s：%(message)s") % {"where": where, "message": self.message}
 
 
+# Problems listed at most: a file with a quarter of a million bad rows answers with the first
+# ones and the count, not a page of 43 MB.
+SHOWN_PROBLEMS = 200
+
+
 class ImportRejected(ReportingError):
     def __init__(self, problems: list[ImportProblem]):
         count = len(problems)
-        message = ngettext(
-            "文件未导入：发现 %(count)d 处问题，已全部列出，没有保存任何数据。",
-            "文件未导入：发现 %(count)d 处问题，已全部列出，没有保存任何数据。",
-            count,
-        )
-        super().__init__(message % {"count": count})
-        self.problems = problems
+        if count > SHOWN_PROBLEMS:
+            message = _(
+                "文件未导入：发现 %(count)d 处问题，下面列出前 %(shown)d 处，没有保存任何数据。"
+            ) % {"count": count, "shown": SHOWN_PROBLEMS}
+        else:
+            message = ngettext(
+                "文件未导入：发现 %(count)d 处问题，已全部列出，没有保存任何数据。",
+                "文件未导入：发现 %(count)d 处问题，已全部列出，没有保存任何数据。",
+                count,
+            ) % {"count": count}
+        super().__init__(message)
+        self.count = count
+        self.problems = problems[:SHOWN_PROBLEMS]
 
 
 @dataclass

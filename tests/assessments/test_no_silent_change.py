@@ -128,3 +128,22 @@ def test_an_api_import_without_a_version_does_not_overwrite(client, people, peri
     rows[0]["version"] = Submission.objects.get(pk=stored.pk).version
     assert api.post(url, rows, format="json").status_code == 200
     assert Value.objects.get(submission=stored, element__code="nat_sampled").value == 41
+
+
+def test_a_huge_sheet_is_refused_without_reading_it_all(client, people, period, settings):
+    from .test_excel import fill, upload
+
+    settings.EXCEL_MAX_ROWS = 5
+    data = download(client, people["town"], period)
+    response = upload(client, period, fill(data))
+    assert response.status_code == 400
+    assert "超过 5 行" in response.context["error"]
+
+
+def test_only_the_first_problems_are_listed_with_the_count():
+    from assessments.reporting.imports import SHOWN_PROBLEMS, ImportProblem, ImportRejected
+
+    problems = [ImportProblem("填报数据", n, "数值", "不是数字") for n in range(2, 1002)]
+    rejected = ImportRejected(problems)
+    assert len(rejected.problems) == SHOWN_PROBLEMS == 200
+    assert "1000 处问题" in str(rejected) and "前 200 处" in str(rejected)
