@@ -61,6 +61,12 @@ class Item:
         )
 
 
+# How far before a figure its words are looked for: longer than any comparator, change, incentive
+# or baseline phrase and any range's lower bound ("由2020年底的", "奖励", "12.5-").
+LOOK_BACK = 40
+_RANGE_LOW = re.compile(r"(\d+(?:\.\d+)?)(?:-|—|~|至)$")
+
+
 def find_quantities(cl: str, quoted: list[bool]) -> list[Item]:
     found = []
     for match in _QTY.finditer(cl):
@@ -100,14 +106,17 @@ def _quantity(cl: str, match: re.Match) -> Item | None:
         return None
     # the comparator word (or change verb) right before the figure, and a range "1-2个"
     item_start = start
-    range_low = re.search(r"(\d+(?:\.\d+)?)(?:-|—|~|至)$", cl[:start])
+    # Every look back is at the few characters before the figure (a window, not the whole
+    # clause: a clause of 60,000 figures would make reading quadratic).
+    window = max(0, start - LOOK_BACK)
+    range_low = _RANGE_LOW.search(cl, window, start)
     if range_low and not chinese:
         value = float(range_low.group(1))
         item_start = range_low.start()
         if item_start and cl[item_start - 1].isascii() and cl[item_start - 1].isalnum():
             return None
     pre, change = None, False
-    prefix = cl[:item_start]
+    prefix = cl[max(0, item_start - LOOK_BACK) : item_start]
     if INCENTIVE_BEFORE.search(prefix.removesuffix("一次性")):
         return None  # 一次性奖励100万元: an incentive, not a goal
     for word, comparator in PRE_WORDS:
@@ -121,7 +130,11 @@ def _quantity(cl: str, match: re.Match) -> Item | None:
         pre = ">="
     if pre is None and not change and prefix.endswith("前") and unit in ("位", "名"):
         pre, item_start = "<=", item_start - 1  # 排名保持全省前5位: rank <= 5
-    baseline = bool(BASELINE_BEFORE.search(cl, 0, item_start)) and pre is None and not change
+    baseline = (
+        bool(BASELINE_BEFORE.search(cl, max(0, item_start - LOOK_BACK), item_start))
+        and pre is None
+        and not change
+    )
     post_match = POST.match(cl, unit_end)
     post = POST_CMP[post_match.group(0)] if post_match else None
     end = post_match.end() if post_match else unit_end

@@ -171,9 +171,17 @@ def _clause_items(cl: str, clo: str, quoted: list[bool], signal: bool) -> list[I
     for match in re.finditer("零的突破", cl):
         if not quoted[match.start()]:
             items.append(Item("zero", match.start(), match.end(), value=1.0))
+    # A figure inside a relative or "zero" phrase is part of it. Figures come in order and do
+    # not nest, so each is compared with those phrases and the figure kept before it only: a
+    # clause of thousands of figures reads in linear time.
+    phrases, last = list(items), None
     for item in find_quantities(cl, quoted):
-        if not any(o.start < item.end and item.start < o.end for o in items):
-            items.append(item)
+        if any(o.start < item.end and item.start < o.end for o in phrases):
+            continue
+        if last is not None and last.start < item.end and item.start < last.end:
+            continue
+        items.append(item)
+        last = item
     items.sort(key=lambda item: item.start)
     name_items(cl, clo, items)
     return _accept(expand_groups(items), signal)

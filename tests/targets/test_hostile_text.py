@@ -42,3 +42,23 @@ def test_a_pdf_beyond_the_readers_limits_is_refused_in_chinese(monkeypatch):
     monkeypatch.setattr(pypdf, "PdfReader", _Broken)
     with pytest.raises(UploadRejected, match="无法读取该 PDF"):
         drafting.extract_text("plan.pdf", b"%PDF-1.7\n...")
+
+
+@pytest.mark.parametrize("text", ["（一）" * 60_000, "达到95%、" * 30_000])
+def test_reading_is_linear_in_the_text(text):
+    """These texts timed a worker out at 60 s (every figure looked back over its whole clause,
+    and was compared with every figure before it); read in linear time they take a second or
+    two. The alarm is a guard with a wide margin, not a speed measurement."""
+    import signal
+
+    def too_slow(*_args):
+        raise AssertionError("reading took more than 30 s: quadratic again?")
+
+    previous = signal.signal(signal.SIGALRM, too_slow)
+    signal.alarm(30)
+    try:
+        reading = read_policy(text)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert reading is not None
