@@ -277,7 +277,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_in_the_users_language(client, 
     response = upload(client, period, b"plain text, not a workbook")
     assert response.status_code == 400
     english = text_of(response)
-    assert "The file is not an Excel workbook (.xlsx)" in english
+    assert "The file is not a valid Excel workbook (.xlsx)." in english
     assert "文件不是 Excel 工作簿" not in english
 
 
@@ -453,7 +453,8 @@ def test_an_api_import_lists_its_problems_in_english(people, period):
     }
 
 
-def test_the_api_schema_is_documented_in_the_users_language(client):
+def test_the_api_schema_is_documented_in_the_users_language(client, make_user):
+    client.force_login(make_user(role=Role.OFFICE, region=JINAN, username="schema-reader"))
     chinese = client.get("/api/schema/", {"format": "json"}).json()
     choose_english(client)
     english = client.get("/api/schema/", {"format": "json"}).json()
@@ -480,7 +481,12 @@ def test_the_api_schema_is_documented_in_the_users_language(client):
     ("name", "content", "english", "chinese"),
     [
         ("plan.xls", b"whatever", "Only .txt, .docx and .pdf files are supported.", "只支持"),
-        ("plan.docx", b"PK not a zip", "The file is not a valid Word (.docx) file.", "不是有效的"),
+        (
+            "plan.docx",
+            b"PK not a zip",
+            "The file is not a valid Word document (.docx).",
+            "不是 Word 文档",
+        ),
         ("plan.pdf", b"not a pdf", "The file is not a valid PDF file.", "不是有效的 PDF"),
     ],
 )
