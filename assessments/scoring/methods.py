@@ -31,7 +31,7 @@ no rank, not a peer) unless the rulebook scores it on zeros.
 
 import math
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -72,7 +72,6 @@ class RulebookSpec:
 # Flags a result carries (its ``flags``): a reason a score may not be what the office intends.
 MISSING_REFERENCE = "missing_reference"
 MISSING_LAST_YEAR = "missing_last_year"
-ROUNDINGS = {"half_up": ROUND_HALF_UP, "down": ROUND_DOWN}
 
 
 def meets(actual: pd.Series, comparator: str, threshold: float) -> pd.Series:
@@ -81,12 +80,19 @@ def meets(actual: pd.Series, comparator: str, threshold: float) -> pd.Series:
 
 
 def published(actual: pd.Series, decimals: int | None) -> pd.Series:
-    """The figures as published: rounded half up to ``decimals`` (unchanged when None)."""
+    """The figures as published: rounded half up to ``decimals`` (unchanged when None), exactly
+    as ``status.round_figure`` rounds a figure for display. Vectorised; the few figures within
+    a hair of a half are rounded one by one through Decimal, so both always agree."""
+    values = actual.astype(float)
     if decimals is None:
-        return actual.astype(float)
-    return actual.astype(float).map(
-        lambda v: v if math.isnan(v) else status.round_figure(v, decimals)
-    )
+        return values
+    array = values.to_numpy(copy=True)
+    scaled = array * 10.0**decimals
+    rounded = np.floor(scaled + 0.5) / 10.0**decimals
+    near_half = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for position in np.flatnonzero(near_half & ~np.isnan(array)):
+        rounded[position] = status.round_figure(array[position], decimals)
+    return pd.Series(rounded, index=values.index)
 
 
 def counted(item: ItemSpec, actual: pd.Series, previous: pd.Series | None) -> pd.Series:
@@ -101,12 +107,26 @@ def counted(item: ItemSpec, actual: pd.Series, previous: pd.Series | None) -> pd
     return (actual.fillna(0) - before).clip(lower=0).where(before.notna())
 
 
+def totals_of(scores: np.ndarray, decimals: int = 2, rounding: str = "half_up") -> list[Decimal]:
+    """The total of each row of item scores: their exact sum, rounded once by the rulebook's
+    rule. Each score is first cut to six decimals (what a float of a few points holds exactly),
+    so that 89.995 reached through float arithmetic as 89.99499999999999 is still 89.995 and
+    rounds to 90.00; the sum is then exact, in millionths of a point."""
+    micro = np.rint(np.asarray(scores, dtype=float) * 1_000_000).astype(np.int64)
+    if micro.ndim == 1:
+        micro = micro.reshape(1, -1)
+    exact = micro.sum(axis=1)
+    unit = 10 ** (6 - decimals)
+    if rounding == "half_up":  # half away from zero (a total is never negative)
+        kept = np.where(exact >= 0, (exact + unit // 2) // unit, -((-exact + unit // 2) // unit))
+    else:  # down: towards zero
+        kept = np.where(exact >= 0, exact // unit, -((-exact) // unit))
+    return [Decimal(int(k)).scaleb(-decimals) for k in kept]
+
+
 def total_of(scores: list[float], decimals: int = 2, rounding: str = "half_up") -> Decimal:
-    """The exact sum of item scores, rounded by the rulebook's rule. Each score is first cut to
-    six decimals (what a float of a few points holds exactly), so that 89.995 reached through
-    float arithmetic as 89.99499999999999 is still 89.995 and rounds to 90.00."""
-    exact = sum((Decimal(repr(round(float(s), 6))) for s in scores), Decimal(0))
-    return exact.quantize(Decimal(1).scaleb(-decimals), rounding=ROUNDINGS[rounding])
+    """The total of one region's item scores (see ``totals_of``)."""
+    return totals_of(np.array([scores], dtype=float), decimals, rounding)[0]
 
 
 def _zero(actual: pd.Series) -> pd.Series:
@@ -238,13 +258,14 @@ def score(
     reported = has_figures | (rulebook.unreported == "zero")
     result = pd.DataFrame(index=index)
     counted_by_item, flags = {}, [[] for _ in range(len(index))]
+    is_reported, with_figures = reported.to_numpy(), has_figures.to_numpy()
     for item in rulebook.items:
         column = counted(
             item,
             _column(values, item.indicator, index),
             _column(previous, item.indicator, index) if item.counts == "new" else None,
         )
-        counted_by_item[item.code] = column
+        counted_by_item[item.code] = column.to_numpy()
         # Unreported regions are scored apart, so that "best" and ranks are among the peers.
         scored = score_item(item, column.where(reported), groups.where(reported, -1))
         scored = scored.where(reported, 0.0)
@@ -252,20 +273,22 @@ def score(
             # Refused when the rulebook is saved; a run never drops an item silently.
             raise ValueError(f"评分项目 {item.code} 的得分无法计算，请检查其方法参数")
         result[item.code] = scored.round(4)
-        for position, region in enumerate(index):
-            if not reported[region]:
-                continue
-            if item.method == "relative" and item.reference is None:
-                flags[position].append({"item": item.code, "kind": MISSING_REFERENCE})
-            elif item.counts == "new" and has_figures[region] and np.isnan(column[region]):
-                flags[position].append({"item": item.code, "kind": MISSING_LAST_YEAR})
+        if item.method == "relative" and item.reference is None:
+            flagged = is_reported
+            kind = MISSING_REFERENCE
+        elif item.counts == "new":
+            flagged = is_reported & with_figures & np.isnan(counted_by_item[item.code])
+            kind = MISSING_LAST_YEAR
+        else:
+            continue
+        for position in np.flatnonzero(flagged):
+            flags[position].append({"item": item.code, "kind": kind})
     codes = [item.code for item in rulebook.items]
-    result["total"] = [
-        total_of(list(row), rulebook.decimals, rulebook.rounding)
-        for row in (
-            result[codes].itertuples(index=False, name=None) if codes else [()] * len(index)
-        )
-    ]
+    result["total"] = (
+        totals_of(result[codes].to_numpy(dtype=float), rulebook.decimals, rulebook.rounding)
+        if codes
+        else [Decimal(0).scaleb(-rulebook.decimals)] * len(index)
+    )
     result["vetoed"] = [region in vetoes for region in index]
     result["veto_reason"] = [vetoes.get(region, "") for region in index]
     result["reported"] = reported.to_numpy()
@@ -277,13 +300,11 @@ def score(
             result["total"], result["vetoed"], result["reported"], strict=True
         )
     ]  # fmt: skip
+    figured = [(item.indicator, counted_by_item[item.code]) for item in rulebook.items
+               if item.indicator]  # fmt: skip
     result["figures"] = [
-        {
-            item.indicator: _plain(counted_by_item[item.code][region])
-            for item in rulebook.items
-            if item.indicator
-        }
-        for region in index
+        {code: _plain(float(column[position])) for code, column in figured}
+        for position in range(len(index))
     ]
     result["flags"] = flags
     if len(result):

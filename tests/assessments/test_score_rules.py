@@ -187,3 +187,30 @@ def test_definitions_say_what_changed():
     changed = replace(book, items=(replace(item, threshold=95.0),))
     assert definitions.changes(of(book), of(changed)) == ["1 达标值：93 → 95"]
     assert definitions.changes(of(book), of(book)) == []
+
+
+def test_the_vectorised_rounding_agrees_with_the_displayed_figure():
+    """Ties are decided on exactly the figure every page shows (targets.status.round_figure)."""
+    from assessments.scoring.methods import published
+    from targets.status import round_figure
+
+    rng = np.random.default_rng(2026)
+    figures = np.concatenate([
+        rng.uniform(0, 1000, 5000),
+        np.round(rng.uniform(0, 1000, 2000), 3),  # many exact halves at two decimals
+        [2.675, 1.005, 85.20000000000002, 85.19999999999999, 0.125, 89.995],
+    ])  # fmt: skip
+    for decimals in (0, 1, 2):
+        fast = published(pd.Series(figures), decimals).tolist()
+        assert fast == [round_figure(f, decimals) for f in figures]
+
+
+def test_totals_are_the_exact_sum_rounded_once():
+    from decimal import ROUND_DOWN, ROUND_HALF_UP
+
+    rng = np.random.default_rng(7)
+    rows = np.round(rng.uniform(0, 20, (500, 7)), 4)
+    for rounding, mode in (("half_up", ROUND_HALF_UP), ("down", ROUND_DOWN)):
+        for row in rows:
+            exact = sum((Decimal(repr(round(float(v), 6))) for v in row), Decimal(0))
+            assert total_of(list(row), 2, rounding) == exact.quantize(Decimal("0.01"), mode)
