@@ -19,7 +19,7 @@ from assessments.models import RegionResult, Status
 from assessments.reporting import services
 from assessments.scoring import runs
 from portal.celery import app
-from portal.models import Role
+from portal.models import Region, Role
 
 from .test_runs import GUSHAN, YEAR, approved
 
@@ -87,3 +87,46 @@ def test_an_approval_rescores_the_district_through_a_real_worker(
     assert before.total == Decimal("85.00")
     assert after.total == Decimal("100.00") and after.grade == "A"
     assert after.run.trigger == "approval" and after.run.path_region.code == GUSHAN
+
+
+def test_a_run_whose_worker_was_killed_is_taken_over_by_a_real_worker(
+    restore_reference, worker, make_user
+):
+    """A worker killed mid-run leaves its run "running" with a heartbeat that stopped. On
+    PostgreSQL a minute of silence is death: the next task, in a real worker process, marks it
+    failed and runs the year itself, and the re-score owed by an approval made meanwhile is
+    settled (the outbox is empty afterwards)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from assessments.models import AssessmentRun, RescoreRequest, RunStatus
+    from assessments.scoring.tasks import run_assessment
+    from tests.assessments.test_runs import _make_periods, _make_rulebook
+
+    periods = _make_periods()
+    _make_rulebook()
+    approved(GUSHAN, periods[1], {"prov_sampled": 100, "prov_qualified": 95,
+                                  "food_sampled": 10, "food_qualified": 10})  # fmt: skip
+    killed = AssessmentRun.objects.create(
+        year=YEAR, trigger="manual", status=RunStatus.RUNNING, progress=5,
+        heartbeat_at=timezone.now() - timedelta(seconds=70),
+    )  # fmt: skip
+    # An approval made while the killed run held the year: its re-score is owed.
+    RescoreRequest.objects.create(year=YEAR, region=Region.objects.get(code=GUSHAN))
+    run_assessment.delay(YEAR, "manual")
+
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        done = AssessmentRun.objects.filter(year=YEAR, status=RunStatus.SUCCEEDED).first()
+        if done is not None:
+            break
+        assert worker.poll() is None, worker.stdout.read().decode(errors="replace")[-3000:]
+        time.sleep(0.5)
+    else:
+        worker.terminate()
+        output = worker.communicate(timeout=20)[0].decode(errors="replace")
+        pytest.fail(f"no worker took the year over within 90 s:\n{output[-3000:]}")
+    killed.refresh_from_db()
+    assert killed.status == RunStatus.FAILED and "中断" in killed.error
+    assert not RescoreRequest.objects.exists()
