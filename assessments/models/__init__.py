@@ -3,26 +3,15 @@ quarterly reporting, the yearly assessment, department progress."""
 
 from assessments.models.assessment import (
     AssessmentRun,
-    Counts,
     ElementFigure,
-    Method,
-    QualityIncident,
     RegionFigure,
     RegionResult,
     RescoreRequest,
     RollupStage,
-    Rounding,
-    Rulebook,
-    RuleItem,
     RunStatus,
     RunTrigger,
-    Severity,
     TargetWarning,
-    Unreported,
-    VetoRanking,
-    VetoRule,
     WarningLevel,
-    default_grade_bands,
 )
 from assessments.models.progress import (
     DepartmentWork,
@@ -49,6 +38,19 @@ from assessments.models.reporting import (
     Value,
     ValueType,
     WindowReopening,
+)
+from assessments.models.rulebook import (
+    Counts,
+    Method,
+    QualityIncident,
+    Rounding,
+    Rulebook,
+    RuleItem,
+    Severity,
+    Unreported,
+    VetoRanking,
+    VetoRule,
+    default_grade_bands,
 )
 
 __all__ = [

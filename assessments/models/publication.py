@@ -11,7 +11,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from assessments.models.assessment import AssessmentRun, ResultWords, Rulebook
+from assessments.models.assessment import AssessmentRun, ResultWords
+from assessments.models.rulebook import Rulebook
 from portal.models import Region
 
 

@@ -24,8 +24,9 @@ from assessments.models import (
     Rulebook,
     RunStatus,
 )
+from assessments.models.assessment import flag_word
 from assessments.scoring import definitions as defs
-from assessments.scoring import inputs, judging, methods, sql
+from assessments.scoring import inputs, judging, sql
 from assessments.scoring.results import current_publications
 
 logger = logging.getLogger(__name__)
@@ -36,13 +37,6 @@ RESULT_FIELDS = ["region_id", "total", "grade", "rank", "peers", "vetoed", "veto
 
 class PublishRefused(Exception):
     """The results cannot be published as they stand; the message says why, in Chinese."""
-
-
-def flag_word(kind: str) -> str:
-    return {
-        methods.MISSING_REFERENCE: _("缺参照值"),
-        methods.MISSING_LAST_YEAR: _("缺上年数据"),
-    }.get(kind, kind)
 
 
 def definitions_now(rulebook: Rulebook) -> dict:
