@@ -11,6 +11,7 @@ from rest_framework.routers import DefaultRouter
 
 from assessments.reporting import api as reporting
 from assessments.scoring import api as scoring
+from assessments.season import api as season
 from portal import api as core
 from targets import api as policy
 
@@ -25,6 +26,7 @@ router.register("indicators", reporting.IndicatorViewSet, basename="indicator")
 router.register("periods", reporting.PeriodViewSet, basename="period")
 router.register("submissions", reporting.SubmissionViewSet, basename="submission")
 router.register("publications", scoring.PublicationViewSet, basename="publication")
+router.register("seasons", season.SeasonViewSet, basename="season")
 
 v1 = [
     path("auth/token/", core.ObtainTokenView.as_view(), name="token"),

@@ -325,6 +325,98 @@ def can_export_for(user, region: Region) -> bool:
     return is_office(user) and region.is_within(user.region)
 
 
+# --- The assessment season (考核季) ---------------------------------------------------------------
+# A season belongs to the office of its rulebook's scope; its units are regions (acting through
+# their office) or departments (through their users); a judged item is reviewed by its lead
+# department, or by the office when it has none or when the unit is that department itself.
+
+
+def may_run_season(user, scope: Region) -> bool:
+    """Open a season, set its windows, move it on, adjust scores, publish: the office that signs
+    the rulebook (see ``may_sign_for``)."""
+    return may_sign_for(user, scope)
+
+
+def may_oversee_season(user, scope: Region) -> bool:
+    """Read every unit's self-assessment, scores and objections: the season's own office and
+    the offices above it (administrators too)."""
+    if is_unrestricted(user):
+        return True
+    return is_office(user) and scope.is_within(user.region)
+
+
+def acts_for_unit(user, *, region_id: int | None, department_id: int | None) -> bool:
+    """Self-assess and object for a unit: the office of the unit's region, or the unit
+    department's own users (administrators too)."""
+    if is_unrestricted(user):
+        return True
+    if region_id is not None:
+        return is_office(user) and user.region_id == region_id
+    return is_department(user) and user.department_id == department_id
+
+
+def reviewer_is_office(*, lead_department_id: int | None, unit_department_id: int | None) -> bool:
+    """Whether the office reviews an item of a unit itself: the item names no lead department,
+    or the unit is that department (nobody scores their own work)."""
+    return lead_department_id is None or lead_department_id == unit_department_id
+
+
+def may_review_item(user, *, scope: Region, lead_department_id: int | None,
+                    unit_department_id: int | None) -> bool:  # fmt: skip
+    """Score, return, and answer objections on a judged item of a unit."""
+    if reviewer_is_office(lead_department_id=lead_department_id,
+                          unit_department_id=unit_department_id):  # fmt: skip
+        return may_run_season(user, scope)
+    if is_unrestricted(user):
+        return True
+    return is_department(user) and user.department_id == lead_department_id
+
+
+def seasons_q(user) -> Q:
+    """Seasons the user may open: an office's own and those of the offices below it, those in
+    which the user's region or department is assessed, and those in which their department
+    reviews items."""
+    if is_unrestricted(user):
+        return Q()
+    if is_office(user):
+        return Q(rulebook__scope__path__startswith=user.region.path) | Q(
+            units__region_id=user.region_id
+        )
+    if is_department(user):
+        return Q(units__department_id=user.department_id) | Q(
+            rulebook__items__lead_department_id=user.department_id
+        )
+    return NOTHING
+
+
+def season_units_q(user, field: str = "") -> Q:
+    """Units (``field`` the path to a SeasonUnit, "" for the unit itself) whose self-assessment,
+    results and objections the user may read: an office reads every unit of its own seasons and
+    of the seasons below it; a unit reads only itself; a department also reads the units whose
+    items it reviews (restricted to those items by ``appraisals_q``)."""
+    prefix = f"{field}__" if field else ""
+    if is_unrestricted(user):
+        return Q()
+    if is_office(user):
+        return Q(**{f"{prefix}season__rulebook__scope__path__startswith": user.region.path}) | Q(
+            **{f"{prefix}region_id": user.region_id}
+        )
+    if is_department(user):
+        return Q(**{f"{prefix}department_id": user.department_id})
+    return NOTHING
+
+
+def appraisals_q(user) -> Q:
+    """Judged items of units the user may read: those of the units above, and for a department
+    the items it reviews (and never another item of those units)."""
+    if not is_department(user):
+        return season_units_q(user, "unit")
+    reviewed = Q(item__lead_department_id=user.department_id) & ~Q(
+        unit__department_id=user.department_id
+    )
+    return season_units_q(user, "unit") | reviewed
+
+
 # --- One question for querysets and menus ---------------------------------------------------------
 
 # What each action means as a filter on a region relation.
@@ -360,4 +452,5 @@ def menu(user) -> dict[str, bool]:
         "references": _active(user) and (is_unrestricted(user) or anchor_region(user) is not None),
         "manage_documents": may_manage_documents(user),
         "all_regions": is_unrestricted(user),
+        "seasons": is_unrestricted(user) or is_office(user) or is_department(user),
     }

@@ -15,6 +15,7 @@ urlpatterns = [
     path("reporting/", include("assessments.urls")),
     path("workspace/", include("assessments.workspace_urls")),
     path("dashboard/", include("assessments.dashboard.urls", namespace="dashboard")),
+    path("season/", include("assessments.season.urls", namespace="season")),
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -22,17 +22,26 @@ from django.urls import reverse
 from django.utils import timezone
 
 from assessments.models import (
+    Appraisal,
+    AppraisalState,
     AssessmentRun,
     AuditEntry,
     EvidenceFile,
     Indicator,
+    Objection,
     Period,
     ProgressUpdate,
     Publication,
+    Rectification,
     ReferenceValue,
     Rulebook,
+    RuleItem,
     RunStatus,
+    Season,
+    SeasonFile,
+    SeasonUnit,
     Status,
+    Subject,
     Submission,
 )
 from portal.models import Department, Region, Role, User
@@ -83,6 +92,12 @@ class World:
     draft: DocumentDraft
     rulebook: Rulebook
     publication: Publication
+    season: Season | None = None
+    season_unit: SeasonUnit | None = None
+    appraisal: Appraisal | None = None
+    season_file: SeasonFile | None = None
+    objection: Objection | None = None
+    rectification: Rectification | None = None
     references: dict[str, ReferenceValue] = field(default_factory=dict)
 
     def client(self, who: str, **options) -> Client:
@@ -202,7 +217,14 @@ def build() -> World:
         for code, source in REFERENCE_SOURCES.items()
     }
     rulebook = Rulebook.objects.get(scope__code=JINAN, year=2026)
+    season = _season(users, today)
     return World(
+        season=season["season"],
+        season_unit=season["unit"],
+        appraisal=season["appraisal"],
+        season_file=season["file"],
+        objection=season["objection"],
+        rectification=season["rectification"],
         users=users,
         period=period,
         submission=submission,
@@ -220,6 +242,60 @@ def build() -> World:
         ),
         references=references,
     )
+
+
+def _season(users, today) -> dict:
+    """晋安区's assessment of its departments: the lead department's judged item, reviewed by
+    区财政局, with a file, an objection and a rectification task."""
+    jinan = region(JINAN)
+    book = Rulebook.objects.create(
+        year=2090,
+        scope=jinan,
+        level=jinan.level,
+        subject=Subject.DEPARTMENTS,
+        name="晋安区各部门质量工作考核（页面访问测试）",
+        total_points=4,
+    )
+    item = RuleItem.objects.create(
+        rulebook=book,
+        code="1",
+        order=1,
+        name="质量政策措施",
+        points=4,
+        method="judge_deduct",
+        params={"elements": ["产业", "环境"], "deduct": 2},
+        lead_department=_department(IDLE_DEPARTMENT),
+    )
+    season = Season.objects.create(
+        rulebook=book,
+        self_until=today + timedelta(days=7),
+        review_until=today + timedelta(days=14),
+        publicity_until=today + timedelta(days=21),
+        rectify_due=today + timedelta(days=60),
+    )
+    unit = SeasonUnit.objects.create(season=season, department=_department(LEAD_DEPARTMENT))
+    SeasonUnit.objects.create(season=season, department=_department(IDLE_DEPARTMENT))
+    appraisal = Appraisal.objects.create(
+        unit=unit, item=item, state=AppraisalState.SUBMITTED, self_choice=[], self_score=4
+    )
+    stored = SeasonFile(
+        appraisal=appraisal,
+        name="政策文件.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256=hashlib.sha256(PDF).hexdigest(),
+        uploaded_by=users["department"],
+    )
+    stored.file.save("pages-season.pdf", ContentFile(PDF), save=False)
+    stored.save()
+    objection = Objection.objects.create(
+        unit=unit, item=item, statement="页面访问测试", score_then=2, raised_by=users["department"]
+    )
+    rectification = Rectification.objects.create(
+        unit=unit, rank=2, due_on=today + timedelta(days=60), requirement="整改（页面访问测试）"
+    )
+    return {"season": season, "unit": unit, "appraisal": appraisal, "file": stored,
+            "objection": objection, "rectification": rectification}  # fmt: skip
 
 
 def world_for_module(django_db_blocker, media_root):

@@ -141,6 +141,23 @@ EXPECTED: dict[str, dict[str, object]] = {
     "dashboard:trends_data": JINAN_OFFICES | {"anonymous": 401},
     "dashboard:ranking_data": JINAN_OFFICES | {"anonymous": 401},
     "dashboard:target_status": JINAN_LINE,  # whoever reads the document
+    # The assessment season of 晋安区's departments: its office and those above oversee it; the
+    # lead department is a unit (its own page only); 区财政局 reviews the unit's judged item
+    # (the review page, the item's file) but never opens another unit's page.
+    "season:index": row(L, N, N, N, 200, 200, 200, 200, 200, 200, N, 200),
+    "season:open": POST_ONLY,
+    "season:detail": row(L, N, N, N, 200, 200, 200, 200, 200, 200, N, N),
+    "season:advance": POST_ONLY,
+    "season:review": row(L, N, N, N, 200, N, N, N, 200, 200, N, N),
+    "season:unit": LEAD_DEPARTMENTS_WORK,
+    "season:submit": POST_ONLY,
+    "season:object": POST_ONLY,
+    "season:self": POST_ONLY,
+    "season:review_item": POST_ONLY,
+    "season:adjust": POST_ONLY,
+    "season:answer": POST_ONLY,
+    "season:rectify": POST_ONLY,
+    "season:file": row(L, N, N, N, 200, 200, 200, 200, 200, 200, N, N),
 }
 
 
@@ -206,6 +223,22 @@ URLS: dict[str, Callable[[World], str]] = {
     "dashboard:target_status": lambda w: reverse(
         "dashboard:target_status", args=[w.document.pk, w.target.code]
     ),
+    "season:index": lambda w: reverse("season:index"),
+    "season:open": lambda w: reverse("season:open", args=[w.rulebook.pk]),
+    "season:detail": lambda w: reverse("season:detail", args=[w.season.pk]),
+    "season:advance": lambda w: reverse("season:advance", args=[w.season.pk]),
+    "season:review": lambda w: reverse("season:review", args=[w.season.pk]),
+    "season:unit": lambda w: reverse("season:unit", args=[w.season_unit.pk]),
+    "season:submit": lambda w: reverse("season:submit", args=[w.season_unit.pk]),
+    "season:object": lambda w: reverse(
+        "season:object", args=[w.season_unit.pk, w.appraisal.item_id]
+    ),
+    "season:self": lambda w: reverse("season:self", args=[w.appraisal.pk]),
+    "season:review_item": lambda w: reverse("season:review_item", args=[w.appraisal.pk]),
+    "season:adjust": lambda w: reverse("season:adjust", args=[w.appraisal.pk]),
+    "season:answer": lambda w: reverse("season:answer", args=[w.objection.pk]),
+    "season:rectify": lambda w: reverse("season:rectify", args=[w.rectification.pk]),
+    "season:file": lambda w: reverse("season:file", args=[w.season_file.pk]),
 }
 
 

@@ -15,6 +15,7 @@ from assessments.models import (
     Publication,
     Rulebook,
     RunStatus,
+    Subject,
     Submission,
     TargetWarning,
 )
@@ -70,7 +71,9 @@ def grade_distribution(grades: list[str], bands: list[dict]) -> list[tuple[str, 
 def rankings(*, region: Region, year: int) -> list[Ranking]:
     """What readers see of the rulebooks whose scope is this region."""
     books = list(
-        Rulebook.objects.filter(year=year, scope=region, is_current=True).order_by("level", "pk")
+        Rulebook.objects.filter(
+            year=year, scope=region, is_current=True, subject=Subject.REGIONS
+        ).order_by("level", "pk")
     )
     out = []
     for view in results.shown(books):

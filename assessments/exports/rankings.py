@@ -15,6 +15,7 @@ from assessments.models import (
     Method,
     Rulebook,
     RuleItem,
+    Subject,
 )
 from assessments.scoring import results
 from portal.models import Region, RegionLevel
@@ -27,7 +28,7 @@ BOLD = Font(bold=True)
 def rulebooks_for(*, user) -> QuerySet[Rulebook]:
     """Rulebooks whose results the user may export: those an office of its region or below runs."""
     return (
-        Rulebook.objects.filter(export_q(user, "scope"), is_current=True)
+        Rulebook.objects.filter(export_q(user, "scope"), is_current=True, subject=Subject.REGIONS)
         .select_related("scope")
         .annotate(result_count=Count("results"))
         .order_by("-year", "scope__path", "level")

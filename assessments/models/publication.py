@@ -8,12 +8,13 @@ reason; the one it replaces stays readable."""
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from assessments.models.assessment import AssessmentRun, ResultWords
 from assessments.models.rulebook import Rulebook
-from portal.models import Region
+from portal.models import Department, Region
 
 
 class Publication(models.Model):
@@ -77,7 +78,21 @@ class PublishedResult(ResultWords, models.Model):
         Publication, verbose_name=_("发布"), on_delete=models.CASCADE, related_name="results"
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("区划"), on_delete=models.PROTECT, related_name="published_results"
+        Region,
+        verbose_name=_("区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="published_results",
+    )
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("部门"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="published_results",
+        help_text=_("部门考核的结果"),
     )
     total = models.DecimalField(_("得分"), max_digits=7, decimal_places=2)
     grade = models.CharField(_("等次"), max_length=8)
@@ -98,11 +113,26 @@ class PublishedResult(ResultWords, models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["publication", "region"], name="published_result_one_per_region"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["publication", "department"],
+                name="published_result_one_per_department",
+            ),
+            models.CheckConstraint(
+                name="published_result_region_or_department",
+                condition=(
+                    Q(region__isnull=False, department__isnull=True)
+                    | Q(region__isnull=True, department__isnull=False)
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.region} {self.total}（{self.grade}）"
+        return f"{self.unit_name} {self.total}（{self.grade}）"
+
+    @property
+    def unit_name(self) -> str:
+        return self.region.name if self.region_id else self.department.short_name
 
     @property
     def rulebook(self) -> Rulebook:

@@ -43,6 +43,14 @@ class VetoRanking(models.TextChoices):
     BY_SCORE = "by_score", _("按得分排名")
 
 
+class Subject(models.TextChoices):
+    """Who a rulebook assesses: the regions of one level below its scope, or the departments of
+    its scope's government (部门考核)."""
+
+    REGIONS = "regions", _("下级区划")
+    DEPARTMENTS = "departments", _("本级政府部门")
+
+
 class Rulebook(models.Model):
     """考核评分细则 of one year: how an office scores the regions of one level below it.
 
@@ -60,6 +68,13 @@ class Rulebook(models.Model):
     )
     level = models.PositiveSmallIntegerField(
         _("被考核层级"), choices=RegionLevel.choices, help_text=_("考核哪一级区划")
+    )
+    subject = models.CharField(
+        _("考核对象"),
+        max_length=12,
+        choices=Subject.choices,
+        default=Subject.REGIONS,
+        help_text=_("部门考核：被考核层级填本级区划的层级"),
     )
     name = models.CharField(_("名称"), max_length=128)
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
@@ -102,10 +117,11 @@ class Rulebook(models.Model):
         ordering = ["-year", "scope__path", "level", "-version"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "scope", "level", "version"], name="rulebook_unique_version"
+                fields=["year", "scope", "level", "subject", "version"],
+                name="rulebook_unique_version",
             ),
             models.UniqueConstraint(
-                fields=["year", "scope", "level"],
+                fields=["year", "scope", "level", "subject"],
                 condition=Q(is_current=True),
                 name="rulebook_one_current_version",
             ),
@@ -130,6 +146,13 @@ class Method(models.TextChoices):
     RANK = "rank", _("排名（按同级排名或与最好者之比）")
     RELATIVE = "relative", _("与参照值比较（如高于全省平均水平）")
     BONUS = "bonus", _("加分（按数量加分，设上限）")
+    JUDGE_TIERS = "judge_tiers", _("评审·分档（按达到的情形得相应分数）")
+    JUDGE_DEDUCT = "judge_deduct", _("评审·缺项扣分（每缺少一个方面扣若干分，扣完为止）")
+    JUDGE_FREE = "judge_free", _("评审·酌情打分（0 至满分，须说明理由）")
+
+
+# Items judged from evidence by a reviewer, not computed from the quarterly data.
+JUDGED_METHODS = frozenset({Method.JUDGE_TIERS, Method.JUDGE_DEDUCT, Method.JUDGE_FREE})
 
 
 class RuleItem(models.Model):
@@ -180,13 +203,17 @@ class RuleItem(models.Model):
         blank=True,
         help_text=_(
             '扣分：{"per": 1, "deduct": 2}；分档：{"tiers": [{"min": 95, "share": 1}, …]}；'
-            '排名：{"table": [60, 57, 54]} 或 {"mode": "best"}；加分：{"per_unit": 1}'
+            '排名：{"table": [60, 57, 54]} 或 {"mode": "best"}；加分：{"per_unit": 1}；'
+            '评审·分档：{"tiers": [{"score": 1, "when": "纳入规划"}, …]}；'
+            '评审·缺项扣分：{"elements": ["产业", "环境"], "deduct": 0.1}'
         ),
     )
     counts = models.CharField(
         _("计分口径"), max_length=8, choices=Counts.choices, blank=True, default=Counts.YEAR
     )
-    evidence = models.CharField(_("评分依据"), max_length=255, blank=True)
+    key_points = models.TextField(_("考核要点"), blank=True)
+    rule_text = models.TextField(_("评分标准"), blank=True, help_text=_("评分规则的原文"))
+    evidence = models.CharField(_("需提交材料"), max_length=255, blank=True)
     lead_department = models.ForeignKey(
         "portal.Department",
         verbose_name=_("牵头考核部门"),
@@ -206,6 +233,10 @@ class RuleItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} {self.name}（{self.points}分）"
+
+    @property
+    def is_judged(self) -> bool:
+        return self.method in JUDGED_METHODS
 
 
 class Severity(models.IntegerChoices):

@@ -9,6 +9,7 @@ from assessments.models import (
     QualityIncident,
     ReferenceValue,
     Rulebook,
+    Subject,
 )
 from assessments.scoring.aggregation import ElementRule, IndicatorRule
 from assessments.scoring.definitions import indicator_definition
@@ -52,7 +53,8 @@ def load_inputs(year: int, scopes: list[int] | None = None) -> RunInputs:
         )
         for i in indicators
     ]
-    books = Rulebook.objects.filter(year=year, is_current=True)
+    # A run scores regions; the departments' rulebooks are scored by their assessment season.
+    books = Rulebook.objects.filter(year=year, is_current=True, subject=Subject.REGIONS)
     if scopes is not None:
         books = books.filter(scope__in=scopes)
     rulebooks = list(

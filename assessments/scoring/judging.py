@@ -28,7 +28,8 @@ from targets.selectors import judged_in_q
 def item_specs(rulebook: Rulebook, year: int, references: dict,
                precisions: dict[str, int] | None = None) -> tuple[ItemSpec, ...]:  # fmt: skip
     precisions = precisions or {}
-    leaves = [item for item in rulebook.items.all() if item.method]
+    # Judged items are scored by reviewers in the assessment season, not from the data.
+    leaves = [item for item in rulebook.items.all() if item.method and not item.is_judged]
     specs = []
     for item in leaves:
         target = item.target

@@ -23,6 +23,7 @@ from assessments.models import (
     RegionResult,
     Rulebook,
     RunStatus,
+    Subject,
 )
 from assessments.models.assessment import flag_word
 from assessments.scoring import definitions as defs
@@ -75,7 +76,13 @@ class Readiness:
         return not self.blocking
 
 
-def readiness(rulebook: Rulebook) -> Readiness:
+def has_judged_items(rulebook: Rulebook) -> bool:
+    return any(item.is_judged for item in rulebook.items.all())
+
+
+def readiness(rulebook: Rulebook, *, season: bool = False) -> Readiness:
+    """Whether the rulebook's results can be published; ``season``: by its assessment season,
+    which adds the judged items' scores to the computed ones."""
     state = Readiness(rulebook=rulebook)
     state.current = current_publications([rulebook]).get(
         (rulebook.year, rulebook.scope_id, rulebook.level)
@@ -83,6 +90,13 @@ def readiness(rulebook: Rulebook) -> Readiness:
     if not rulebook.is_current:
         state.blocking.append(_("这不是现行版本的评分细则，只能发布现行版本的计算结果。"))
         return state
+    if not season and has_judged_items(rulebook):
+        state.blocking.append(
+            _("这份评分细则含评审项目，须在考核季中自评、评审、公示后由考核季发布。")
+        )
+        return state
+    if rulebook.subject == Subject.DEPARTMENTS:
+        return state  # scored by its season from the government's own figures
     if AssessmentRun.objects.filter(year=rulebook.year, status=RunStatus.RUNNING).exists():
         state.blocking.append(_("本年度的考核计算正在进行中，请等计算完成后再发布。"))
     rows = list(RegionResult.objects.filter(rulebook=rulebook).select_related("run"))
@@ -145,25 +159,18 @@ def publish(*, rulebook: Rulebook, user, reason: str = "", confirm_flags: bool =
             raise PublishRefused(_("本年度结果已经发布过；更正发布须填写更正原因。"))
         if len(reason) > 500:
             raise PublishRefused(_("更正原因不能超过 500 字。"))
-        number = (previous.number + 1) if previous is not None else 1
-        publication = Publication.objects.create(
-            rulebook=rulebook,
-            year=rulebook.year,
-            number=number,
-            run=state.run,
-            supersedes=previous,
-            reason=reason,
-            definitions=state.run.definitions[str(rulebook.pk)],
-            flags=state.flags,
-            published_by=user if user is not None and user.is_authenticated else None,
+        publication = _record(
+            rulebook,
+            user,
+            state,
+            state.run.definitions[str(rulebook.pk)],
+            [
+                PublishedResult(**{name: getattr(row, name) for name in RESULT_FIELDS})
+                for row in RegionResult.objects.filter(rulebook=rulebook)
+            ],
+            reason,
         )
-        PublishedResult.objects.bulk_create(
-            PublishedResult(
-                publication=publication,
-                **{name: getattr(row, name) for name in RESULT_FIELDS},
-            )
-            for row in RegionResult.objects.filter(rulebook=rulebook)
-        )
+        number = publication.number
     logger.info(
         "rulebook %s published (number %s) by %s%s",
         rulebook.pk,
@@ -171,4 +178,56 @@ def publish(*, rulebook: Rulebook, user, reason: str = "", confirm_flags: bool =
         getattr(user, "username", "-"),
         f", correcting: {reason}" if previous else "",
     )
+    return publication
+
+
+def _record(rulebook, user, state: Readiness, definitions: dict, rows: list[PublishedResult],
+            reason: str) -> Publication:  # fmt: skip
+    previous = state.current
+    publication = Publication.objects.create(
+        rulebook=rulebook,
+        year=rulebook.year,
+        number=(previous.number + 1) if previous is not None else 1,
+        run=state.run,
+        supersedes=previous,
+        reason=reason,
+        definitions=definitions,
+        flags=state.flags,
+        published_by=user if user is not None and user.is_authenticated else None,
+    )
+    for row in rows:
+        row.publication = publication
+    PublishedResult.objects.bulk_create(rows)
+    return publication
+
+
+def publish_rows(*, rulebook: Rulebook, user, rows: list[PublishedResult], extra_items: list[dict],
+                 reason: str = "") -> Publication:  # fmt: skip
+    """Publish results an assessment season totalled (computed and judged items): the same
+    refusals as ``publish`` for the computed part, the judged items' definitions frozen beside
+    the computed ones. Called inside the season's transaction."""
+    Rulebook.objects.select_for_update().filter(pk=rulebook.pk).first()
+    state = readiness(rulebook, season=True)
+    if state.blocking:
+        raise PublishRefused(" ".join(state.blocking))
+    if state.current is not None and not reason:
+        reason = _("考核季最终发布")
+    if state.run is not None and state.run.definitions.get(str(rulebook.pk)):
+        definitions = dict(state.run.definitions[str(rulebook.pk)])
+    else:
+        definitions = {
+            "name": rulebook.name,
+            "version": rulebook.version,
+            "total_points": float(rulebook.total_points),
+            "decimals": rulebook.decimals,
+            "rounding": rulebook.rounding,
+            "bands": [[b["grade"], float(b["min"])] for b in rulebook.grade_bands],
+            "items": [],
+            "indicators": {},
+            "vetoes": [],
+            "incidents": [],
+        }
+    definitions["items"] = [*definitions.get("items", []), *extra_items]
+    publication = _record(rulebook, user, state, definitions, rows, reason)
+    logger.info("rulebook %s published by its season (number %s)", rulebook.pk, publication.number)
     return publication

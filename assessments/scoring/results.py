@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, QuerySet
 
-from assessments.models import Publication, PublishedResult, RegionResult, Rulebook
+from assessments.models import Publication, PublishedResult, RegionResult, Rulebook, Subject
 from portal.models import Region
 
 
@@ -88,7 +88,11 @@ def own_results(*, region: Region, year: int) -> list:
     in its city's): published where published, else provisional (``provisional`` on each)."""
     books = list(
         Rulebook.objects.filter(
-            year=year, is_current=True, level=region.level, scope__in=region.ancestors()
+            year=year,
+            is_current=True,
+            subject=Subject.REGIONS,
+            level=region.level,
+            scope__in=region.ancestors(),
         )
         .select_related("scope")
         .order_by("level", "pk")

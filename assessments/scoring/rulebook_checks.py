@@ -5,7 +5,8 @@ other way of saving a rulebook refuse the same things with the same words.
 A rulebook is refused when:
 - its grade bands are empty, unnamed, repeated, or not from high to low (a 95 would grade D);
 - an item's code is repeated, its parent unknown, its points not above 0;
-- a leaf item has no scoring method, or one whose parameters cannot be computed (a deduction
+- a leaf item has no scoring method, or one whose parameters cannot be computed or judged (a
+  judged item's tiers, the aspects of a deduction per missing aspect: see ``judged``) (a deduction
   ``per`` of 0 divides by zero; tiers without a minimum or with a share outside 0–1; a rank
   table with points above the item's; a bonus without a positive ``per_unit``), or a method
   that needs a requirement (达标值 or a target) or an indicator without one;
@@ -19,11 +20,12 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
+from assessments.scoring import judged
 from targets.status import SYMBOLS
 
 NEEDS_REQUIREMENT = {"met", "proportional", "deduction"}
 NEEDS_INDICATOR = {"met", "proportional", "deduction", "tiered", "rank", "relative", "bonus"}
-METHODS = NEEDS_INDICATOR
+METHODS = NEEDS_INDICATOR | set(judged.METHODS)
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,8 @@ def _check_params(item: ItemDraft, points: float) -> list[str]:
     if params is None:
         return [_('方法参数应为 JSON 对象，如 {"per": 1, "deduct": 2}')]
     found = []
+    if item.method in judged.METHODS:
+        return judged.check_params(item.method, params, points)
     if item.method == "deduction":
         per, deduct = _number(params.get("per", 1)), _number(params.get("deduct", 1))
         if per is None or per <= 0:

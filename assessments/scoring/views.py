@@ -12,6 +12,7 @@ from assessments.models import (
     AssessmentRun,
     Period,
     Rulebook,
+    Subject,
 )
 from assessments.scoring import lifecycle, publications, results
 from assessments.scoring import services as run_services
@@ -93,7 +94,9 @@ def _rulebooks(user, year: int) -> list[dict]:
     """The year's rulebooks the user may read, each with what readers see (published or
     provisional) and, for those the user signs, the definitions changed since their last run."""
     books = list(
-        Rulebook.objects.filter(export_q(user, "scope"), year=year, is_current=True)
+        Rulebook.objects.filter(
+            export_q(user, "scope"), year=year, is_current=True, subject=Subject.REGIONS
+        )
         .select_related("scope")
         .order_by("scope__path", "level")[:SHOWN_RULEBOOKS]
     )

@@ -14,11 +14,15 @@ from assessments.models import (
     EvidenceFile,
     ProgressUpdate,
 )
-from assessments.workspace.evidence import ProgressRefused, check_evidence, evidence_limits
 from assessments.workspace.limits import setting
 from assessments.workspace.selectors import MAX_TEXT, may_report
 from portal import periods
+from portal.evidence import EvidenceRejected, check_evidence, evidence_limits
 from portal.periods import Quarter, allowed_quarters
+
+
+class ProgressRefused(ValueError):
+    """A progress report refused; the message is for the user."""
 
 
 @dataclass(frozen=True)
@@ -57,9 +61,13 @@ def post_update(
             _("每次最多上传 %(max)d 个佐证材料。") % {"max": setting("EVIDENCE_MAX_FILES")}
         )
     max_bytes, limits = setting("EVIDENCE_MAX_BYTES"), evidence_limits()
-    checked = [
-        (check_evidence(f.name, f.data, max_bytes=max_bytes, limits=limits), f.data) for f in files
-    ]
+    try:
+        checked = [
+            (check_evidence(f.name, f.data, max_bytes=max_bytes, limits=limits), f.data)
+            for f in files
+        ]
+    except EvidenceRejected as rejected:
+        raise ProgressRefused(str(rejected)) from rejected
 
     stored: list[str] = []
     try:

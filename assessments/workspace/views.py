@@ -17,8 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from assessments.models import WorkKind
 from assessments.reporting.excel_views import UploadLimit
 from assessments.workspace import limits, overview, page, selectors, services, states
-from assessments.workspace.evidence import ProgressRefused
-from assessments.workspace.services import Upload
+from assessments.workspace.services import ProgressRefused, Upload
 from portal import periods
 from portal.periods import Quarter
 from portal.scoping import is_department, may_follow_departments

@@ -19,10 +19,10 @@ from assessments.models import (
     RunStatus,
     TargetWarning,
 )
-from assessments.workspace import evidence, owed, reminders, selectors, services, tasks
+from assessments.workspace import owed, reminders, selectors, services, tasks
 from assessments.workspace import page as workspace_page
 from assessments.workspace.services import Upload
-from portal import periods
+from portal import evidence, periods
 from portal.models import Role
 from portal.periods import Quarter
 from portal.uploads import ZipLimits
@@ -422,9 +422,9 @@ def test_a_failure_while_storing_removes_the_files_already_written(people, task_
 
 
 def test_only_a_department_involved_reports(people, task_six):
-    with pytest.raises(evidence.ProgressRefused):
+    with pytest.raises(services.ProgressRefused):
         report(people["partner"], task_six)
-    with pytest.raises(evidence.ProgressRefused):
+    with pytest.raises(services.ProgressRefused):
         report(people["office"], task_six)
 
 

@@ -48,7 +48,7 @@ def test_every_upload_path_asks_the_one_inspector(monkeypatch):
     """Workbooks, rulebook tables, evidence files and policy documents: each calls it."""
     from assessments.reporting import excel_import
     from assessments.scoring import rulebook_book
-    from assessments.workspace import evidence
+    from portal import evidence
     from targets import drafting
 
     seen = []

@@ -1,24 +1,20 @@
-"""The check of an evidence file before it is stored (pure): type by content, size, archives."""
+"""The check of an evidence file before it is stored (pure): type by content, size, archives.
+Every file that backs a claim (a department's progress, a unit's self-assessment, an objection)
+is checked here, with the same words."""
 
 import hashlib
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
-from assessments.workspace.limits import (
-    setting,
-)
 from portal.uploads import UploadRejected, ZipLimits, check_office, docx, xlsx
 
 
-class ProgressRefused(ValueError):
-    """A progress report refused; the message is for the user."""
-
-
-class EvidenceRejected(ProgressRefused):
-    """An evidence file refused before anything is stored."""
+class EvidenceRejected(ValueError):
+    """An evidence file refused before anything is stored; the message is for the user."""
 
 
 @dataclass(frozen=True)
@@ -117,4 +113,6 @@ def _check_office(shown: str, data: bytes, kind: EvidenceType, limits: ZipLimits
 
 
 def evidence_limits() -> ZipLimits:
-    return ZipLimits(max_uncompressed=setting("EVIDENCE_MAX_UNCOMPRESSED_BYTES"))
+    return ZipLimits(
+        max_uncompressed=int(getattr(settings, "EVIDENCE_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024))
+    )
