@@ -176,8 +176,8 @@ class RuleItemInline(admin.TabularInline):
     formset = RuleItemFormSet
     extra = 1
     fields = ["code", "order", "parent", "name", "points", "method", "target", "indicator",
-              "comparator", "threshold", "params", "counts", "evidence",
-              "lead_department"]  # fmt: skip
+              "comparator", "threshold", "params", "counts", "key_points", "rule_text",
+              "evidence", "lead_department"]  # fmt: skip
     autocomplete_fields = ["target", "indicator", "lead_department"]
 
 
@@ -191,9 +191,9 @@ class RulebookAdmin(admin.ModelAdmin):
     """Editing a rulebook bumps its version; runs record the versions they used, so results
     stay tied to the rules of their own year."""
 
-    list_display = ["name", "year", "scope", "level", "total_points", "version", "is_current",
-                    "updated_at"]  # fmt: skip
-    list_filter = ["year", "level", "is_current"]
+    list_display = ["name", "year", "scope", "subject", "level", "total_points", "version",
+                    "is_current", "updated_at"]  # fmt: skip
+    list_filter = ["year", "subject", "level", "is_current"]
     search_fields = ["name", "scope__name"]
     autocomplete_fields = ["scope"]
     inlines = [RuleItemInline, VetoRuleInline]

@@ -16,6 +16,7 @@ class AssessmentsConfig(AppConfig):
         from assessments.reporting import services
         from assessments.scoring import signals
         from assessments.scoring import tasks as scoring_tasks  # noqa: F401
+        from assessments.season import tasks as season_tasks  # noqa: F401
         from assessments.workspace import tasks as workspace_tasks  # noqa: F401
 
         dashboard_cache.connect()

@@ -299,3 +299,7 @@ CELERY_BEAT_SCHEDULE["progress-reminders"] = {
     "task": "assessments.tasks.send_progress_reminders",
     "schedule": crontab(hour=8, minute=30),
 }
+CELERY_BEAT_SCHEDULE["season-reminders"] = {
+    "task": "assessments.tasks.send_season_reminders",
+    "schedule": crontab(hour=8, minute=35),
+}

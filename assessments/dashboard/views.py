@@ -18,6 +18,7 @@ from assessments.dashboard import access, panels, trends
 from assessments.dashboard import cache as dashboard_cache
 from assessments.dashboard import table as target_table
 from assessments.models import TargetWarning
+from assessments.season import selectors as season_selectors
 from portal import periods
 from portal.scoping import can_see_region
 
@@ -86,6 +87,8 @@ def region_dashboard(request, code: str | None = None):
         "reporting": reads.get("reporting", lambda: panels.reporting(user=user, region=region)),
         "warnings": reads.get("warnings", lambda: panels.warnings(region=region, year=year)),
         "run": panels.run_panel(year=year),
+        # The user's own steps in the assessment seasons, on their own region's page only.
+        "season_todos": season_selectors.todos(user) if region.pk == user.region_id else [],
         "names_limit": panels.NAMES_LIMIT,
         # The rendered sections are cached under the same keys as the data they show.
         "cache_timeout": dashboard_cache.TIMEOUT,

@@ -214,6 +214,8 @@ def _create_item(rulebook, item: dict, parent, order: list[int]) -> None:
         params=item.get("params") or {},
         evidence=item.get("evidence", ""),
         lead_department=lead,
+        key_points=item.get("key_points", ""),
+        rule_text=item.get("rule_text", ""),
     )
     for child in item.get("children") or []:
         _create_item(rulebook, child, node, order)

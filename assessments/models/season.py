@@ -364,3 +364,27 @@ class SeasonLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+
+class SeasonReminder(models.Model):
+    """An e-mail reminding a unit or a reviewer that a window closes soon: at most one per
+    season, window and recipient, created in the transaction that decides to send it."""
+
+    season = models.ForeignKey(
+        Season, verbose_name=_("考核季"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    window = models.CharField(_("阶段"), max_length=12, choices=Stage.choices)
+    key = models.CharField(_("提醒对象"), max_length=32, help_text=_("如 unit:12、dept:5、office"))
+    recipients = models.TextField(_("收件人"))
+    sent_at = models.DateTimeField(_("发送时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("考核季提醒")
+        verbose_name_plural = _("考核季提醒")
+        ordering = ["-sent_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["season", "window", "key"], name="season_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.season_id} {self.window} {self.key}"

@@ -58,6 +58,8 @@ class ItemRow:
     counts: str = ""
     evidence: str = ""
     lead_department: Department | None = None
+    key_points: str = ""  # 考核要点 (judged items)
+    rule_text: str = ""  # 评分标准, in words
 
 
 @dataclass(frozen=True)
@@ -141,6 +143,8 @@ def draft_of(rulebook: Rulebook) -> Draft:
             counts=item.counts,
             evidence=item.evidence,
             lead_department=item.lead_department,
+            key_points=item.key_points,
+            rule_text=item.rule_text,
         )
         for item in _items(rulebook)
     ]
@@ -178,12 +182,14 @@ def _now() -> str:
     return f"{timezone.localtime():%Y-%m-%d %H:%M}"
 
 
-def _create(*, year: int, scope, level: int, version: int, draft: Draft, notes: str) -> Rulebook:
+def _create(*, year: int, scope, level: int, version: int, draft: Draft, notes: str,
+            subject: str) -> Rulebook:  # fmt: skip
     """The new row with its items (parents first) and veto rules; the caller is atomic."""
     rulebook = Rulebook.objects.create(
         year=year,
         scope=scope,
         level=level,
+        subject=subject,
         version=version,
         is_current=True,
         name=draft.name,
@@ -213,6 +219,8 @@ def _create(*, year: int, scope, level: int, version: int, draft: Draft, notes: 
             counts=item.counts,
             evidence=item.evidence,
             lead_department=item.lead_department,
+            key_points=item.key_points,
+            rule_text=item.rule_text,
         )
     # Parents second: a saved rulebook's order need not put every parent first.
     children = [item.draft for item in draft.items if item.draft.parent]
@@ -226,12 +234,12 @@ def _create(*, year: int, scope, level: int, version: int, draft: Draft, notes: 
     return rulebook
 
 
-def _versions(*, year: int, scope, level: int) -> list[Rulebook]:
+def _versions(*, year: int, scope, level: int, subject: str) -> list[Rulebook]:
     """Every version of a year's rulebook, locked until the transaction ends (two uploads at
     once wait for each other instead of both taking the same version number)."""
     return list(
         Rulebook.objects.select_for_update()
-        .filter(year=year, scope=scope, level=level)
+        .filter(year=year, scope=scope, level=level, subject=subject)
         .order_by("version")
     )
 
@@ -243,7 +251,9 @@ def issue_version(*, rulebook: Rulebook, draft: Draft, user) -> Rulebook:
     version is kept as it was (only no longer current); results and publications keep pointing
     at the version they were computed with. All or nothing."""
     _checked(draft)
-    versions = _versions(year=rulebook.year, scope=rulebook.scope, level=rulebook.level)
+    versions = _versions(
+        year=rulebook.year, scope=rulebook.scope, level=rulebook.level, subject=rulebook.subject
+    )
     current = next((book for book in versions if book.is_current), None)
     if current is None or current.pk != rulebook.pk:
         raise RulebookRefused(
@@ -269,6 +279,7 @@ def issue_version(*, rulebook: Rulebook, draft: Draft, user) -> Rulebook:
         version=version,
         draft=draft,
         notes=notes,
+        subject=current.subject,
     )
     logger.info(
         "Rulebook %s (%s, scope %s, level %s) version %s issued by user %s, replacing %s",
@@ -288,7 +299,9 @@ def copy_to_next_year(*, rulebook: Rulebook, user) -> Rulebook:
     """Copy ``rulebook`` (items, veto rules and settings) to the next year, for the same scope
     and level, as that year's current rulebook. Refused when the next year already has one."""
     year = rulebook.year + 1
-    versions = _versions(year=year, scope=rulebook.scope, level=rulebook.level)
+    versions = _versions(
+        year=year, scope=rulebook.scope, level=rulebook.level, subject=rulebook.subject
+    )
     current = next((book for book in versions if book.is_current), None)
     if current is not None:
         raise RulebookRefused(
@@ -319,6 +332,7 @@ def copy_to_next_year(*, rulebook: Rulebook, user) -> Rulebook:
         version=max((book.version for book in versions), default=0) + 1,
         draft=draft,
         notes=notes,
+        subject=rulebook.subject,
     )
     logger.info(
         "Rulebook %s (%s, scope %s, level %s) copied to %s as %s version %s by user %s",

@@ -118,6 +118,20 @@ def unit_scores(season: Season, units: list[SeasonUnit] | None = None) -> list[U
     ]
 
 
+def unit_figures(unit: SeasonUnit) -> dict[str, float]:
+    """The figures a unit's computed items are scored on ({indicator code: value}): a region's
+    as the latest run counted them; a department's, its government's own figures."""
+    book = unit.season.rulebook
+    if unit.region_id:
+        result = RegionResult.objects.filter(rulebook=book, region_id=unit.region_id).first()
+        return {code: v for code, v in (result.figures if result else {}).items() if v is not None}
+    return dict(
+        RegionFigure.objects.filter(year=book.year, region=book.scope).values_list(
+            "indicator__code", "value"
+        )
+    )
+
+
 def season_totals(season: Season) -> list[UnitTotal]:
     """Every unit's total, grade and rank as they stand, best first."""
     return totals(unit_scores(season), [item.code for item in leaves(season)], rules_of(season))

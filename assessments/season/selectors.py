@@ -4,7 +4,7 @@ what a reviewer reviews, and each role's to-do list."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from assessments.models import (
     AppraisalState,
     Objection,
     ObjectionState,
+    Publication,
     Rectification,
     Rulebook,
     Season,
@@ -21,7 +22,7 @@ from assessments.models import (
     Stage,
 )
 from assessments.season import services
-from portal import scoping
+from portal import periods, scoping
 
 
 def seasons_for(user):
@@ -167,7 +168,9 @@ def todos(user) -> list[Todo]:
             if open_:
                 found.append(Todo(season, _("答复 %(n)d 条异议") % {"n": len(open_)},
                                   "season:detail", (season.pk,), None))  # fmt: skip
-        if scoping.may_run_season(user, season.rulebook.scope) and not services.blockers(season):
+        if scoping.may_run_season(user, season.rulebook.scope) and services.due_to_advance(
+            season, periods.today()
+        ):
             found.append(Todo(season, _("进入下一阶段：%(stage)s")
                               % {"stage": Stage(services.next_stage(season)).label},
                               "season:detail", (season.pk,), None))  # fmt: skip
@@ -184,10 +187,25 @@ def rectifications_for(user):
 
 
 def openable_rulebooks(user) -> list[Rulebook]:
-    """Current rulebooks this office may start a season for, without one yet."""
+    """Current rulebooks of this year or later that this office may start a season for: none
+    started for the year yet (any version), and not already published."""
     if not (scoping.is_office(user) or scoping.is_unrestricted(user)):
         return []
-    books = Rulebook.objects.filter(is_current=True, season__isnull=True).select_related("scope")
+    started = Season.objects.filter(
+        rulebook__year=OuterRef("year"),
+        rulebook__scope=OuterRef("scope"),
+        rulebook__level=OuterRef("level"),
+        rulebook__subject=OuterRef("subject"),
+    )
+    published = Publication.objects.filter(
+        year=OuterRef("year"), rulebook__scope=OuterRef("scope"), rulebook__level=OuterRef("level")
+    )
+    books = (
+        Rulebook.objects.filter(is_current=True, year__gte=periods.today().year)
+        .exclude(Exists(started))
+        .exclude(Exists(published))
+        .select_related("scope")
+    )
     if scoping.is_office(user):
         books = books.filter(scope=user.region)
     return list(books.order_by("-year", "scope__path", "subject", "level")[:20])

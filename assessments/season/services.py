@@ -451,6 +451,21 @@ def blockers(season: Season) -> list[str]:
     return []
 
 
+def due_to_advance(season: Season, on: date) -> bool:
+    """Whether the office should move the season on now: its window has closed (or, for a
+    stage without one, its work is done) and nothing blocks it."""
+    if blockers(season):
+        return False
+    if season.stage == Stage.SELF:
+        return (
+            on > season.self_until
+            or not SeasonUnit.objects.filter(season=season, self_status=SelfStatus.DRAFT).exists()
+        )
+    if season.stage == Stage.PUBLICITY:
+        return on > season.publicity_until
+    return season.stage != Stage.FINAL
+
+
 def advance(*, season: Season, user) -> Season:
     """Move the season to its next stage (publishing it at the end)."""
     _office(user, season)

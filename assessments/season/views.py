@@ -200,9 +200,13 @@ def _choice_from(request, item, prefix: str):
 
 
 def _item_rows(unit, appraisals: dict, totals_row, objections, stage_shown: bool) -> list[dict]:
+    """Each item of the unit: a computed one with its score and the figure behind it (always
+    shown); a judged one with the unit's own claim, and its review once scores are shown."""
     rows = []
+    figures = scores.unit_figures(unit)
     for item in scores.leaves(unit.season):
         appraisal = appraisals.get(item.pk)
+        shown = stage_shown or not item.is_judged
         rows.append(
             {
                 "item": item,
@@ -219,7 +223,9 @@ def _item_rows(unit, appraisals: dict, totals_row, objections, stage_shown: bool
                 )
                 if appraisal
                 else "",
-                "score": totals_row.items.get(item.code) if totals_row and stage_shown else None,
+                "score": totals_row.items.get(item.code) if totals_row and shown else None,
+                "figure": figures.get(item.indicator.code) if item.indicator_id else None,
+                "indicator": item.indicator,
                 "pending": totals_row is not None and item.code in totals_row.pending,
                 "objections": [o for o in objections if o.item_id == item.pk],
             }
@@ -242,7 +248,7 @@ def unit_page(request, pk: int):
     shown = runs_it or season.reached(Stage.PUBLICITY) or not acts
     totals = {t.key: t for t in scores.season_totals(season)}
     row = totals.get(unit.pk)
-    objections = list(selectors.objections_for(user, unit=unit))
+    rows = _item_rows(unit, appraisals, row, list(selectors.objections_for(user, unit=unit)), shown)
     rectification = Rectification.objects.filter(unit=unit).first()
     return render(
         request,
@@ -254,7 +260,7 @@ def unit_page(request, pk: int):
             "runs_it": runs_it,
             "shown": shown,
             "total": row if shown else None,
-            "rows": _item_rows(unit, appraisals, row, objections, shown),
+            "rows": rows,
             "may_submit": acts
             and season.stage == Stage.SELF
             and unit.self_status == "draft"

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import WorkKind
 from assessments.reporting.excel_views import UploadLimit
+from assessments.season import selectors as season_selectors
 from assessments.workspace import limits, overview, page, selectors, services, states
 from assessments.workspace.services import ProgressRefused, Upload
 from portal import periods
@@ -35,7 +36,13 @@ def _department_page(request, department):
     return render(
         request,
         "workspace/department.html",
-        {"board": board, "own": request.user.department_id == department.pk},
+        {
+            "board": board,
+            "own": request.user.department_id == department.pk,
+            "season_todos": season_selectors.todos(request.user)
+            if request.user.department_id == department.pk
+            else [],
+        },
     )
 
 

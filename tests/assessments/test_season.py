@@ -419,3 +419,32 @@ def test_who_reads_what_through_the_api(book, people, admin_user):
     assert read("finance", "results").json()["results"] == []
     assert len(read("office", "results").json()["results"]) == 2
     assert read("city", "results").status_code == 200
+
+
+def test_reminders_go_once_to_who_still_owes_a_step(book, people, mailoutbox):
+    from assessments.season import reminders
+
+    for key in ("branch", "finance", "office"):
+        people[key].email = f"{key}@example.gov.cn"
+        people[key].save()
+    season = _open(book, people["office"])
+    for code, choice in (("1", "1"), ("2", []), ("3", "2")):
+        services.save_self(appraisal=_appraisal(season, "区财政局", code), user=people["finance"],
+                           choice=choice, statement="说明")  # fmt: skip
+    services.submit_self(unit=_appraisal(season, "区财政局", "1").unit, user=people["finance"])
+    today = periods.today()
+    # A week before the self-assessment closes: nobody yet.
+    assert reminders.send_season_reminders(on=today).sent == 0
+    # Three days before: the branch has not submitted; 区财政局 has.
+    on = season.self_until - timedelta(days=3)
+    assert reminders.send_season_reminders(on=on).sent == 1
+    assert reminders.send_season_reminders(on=on).sent == 0  # safe to run twice
+    assert [m.to for m in mailoutbox] == [["branch@example.gov.cn"]]
+    assert "提交自评" in mailoutbox[0].subject
+    # In review: the office owes items 1 and 3 of both units and item 2 of 区财政局 (its own
+    # lead item); 区财政局 owes item 2 of the branch. One mail each.
+    services.advance(season=season, user=people["office"])
+    on = season.review_until - timedelta(days=1)
+    assert reminders.send_season_reminders(on=on).sent == 2
+    assert sorted(m.to[0] for m in mailoutbox[1:]) == ["finance@example.gov.cn",
+                                                       "office@example.gov.cn"]  # fmt: skip

@@ -7,11 +7,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from assessments.devdata.demo import generate_demo_data
+from assessments.devdata.season_demo import seed_seasons
 from assessments.models import Rulebook
 from assessments.scoring import publications, runs
 from portal import periods
 from portal.models import Role, User
-from portal.services import ensure_demo_accounts, generate_password, upsert_regions
+from portal.services import (
+    ensure_demo_accounts,
+    generate_password,
+    upsert_departments,
+    upsert_regions,
+)
 from targets.services import read_yaml
 
 
@@ -25,10 +31,13 @@ class Command(BaseCommand):
         demo = Path(settings.BASE_DIR) / "fixtures" / "demo"
         parser.add_argument("--accounts", default=str(demo / "accounts.yaml"))
         parser.add_argument("--regions", default=str(demo / "regions.yaml"))
+        parser.add_argument("--departments", default=str(demo / "departments.yaml"))
+        parser.add_argument("--seasons", default=str(demo / "season.yaml"))
         parser.add_argument("--no-data", action="store_true", help="只创建账号，不生成季度数据")
 
     def handle(self, *args, **options):
         upsert_regions(tree=read_yaml(Path(options["regions"])))
+        upsert_departments(groups=read_yaml(Path(options["departments"])))
         password = os.environ.get("DEMO_PASSWORD") or generate_password()
         accounts = ensure_demo_accounts(
             accounts=read_yaml(Path(options["accounts"])), password=password
@@ -43,6 +52,11 @@ class Command(BaseCommand):
                     f"季度演示数据：{report.periods[0]}–{report.periods[-1]}，"
                     f"填报 {report.submissions} 份，数值 {report.values} 个（{states}）"
                 )
+                for season in seed_seasons(path=Path(options["seasons"]), today=periods.today()):
+                    self.stdout.write(
+                        f"考核季：{season.rulebook}，{season.units.count()} 个被考核单位，"
+                        f"当前阶段 {season.get_stage_display()}"
+                    )
                 for year in sorted({int(label[:4]) for label in report.periods}):
                     run = runs.run_year(year=year, trigger="demo")
                     self.stdout.write(

@@ -29,21 +29,23 @@ HELP_SHEET = "说明"
 CODE = "编号"
 LEVELS = ("一级指标", "二级指标", "三级指标")
 POINTS = "分值"
-POINTS_NOTE = "考核要点"  # generated from the requirement; not read back
+POINTS_NOTE = "考核要点"  # a judged item's own (read back); a computed one's generated (not read)
 METHOD = "评分方法"
 INDICATOR = "指标"
 TARGET = "对应目标"
 COMPARATOR = "比较方式"
 THRESHOLD = "达标值"
 PARAMS = "方法参数"
+RULE_TEXT = "评分标准"
 COUNTS = "计分口径"
 EVIDENCE = "需提交材料"
 LEAD = "牵头考核部门"
 COLUMNS = (CODE, *LEVELS, POINTS, POINTS_NOTE, METHOD, INDICATOR, TARGET, COMPARATOR,
-           THRESHOLD, PARAMS, COUNTS, EVIDENCE, LEAD)  # fmt: skip
+           THRESHOLD, PARAMS, RULE_TEXT, COUNTS, EVIDENCE, LEAD)  # fmt: skip
 REQUIRED_COLUMNS = (CODE, LEVELS[0], POINTS, METHOD)
 WIDTHS = {CODE: 8, LEVELS[0]: 18, LEVELS[1]: 24, LEVELS[2]: 30, POINTS: 7, POINTS_NOTE: 30,
           METHOD: 26, INDICATOR: 18, TARGET: 18, COMPARATOR: 9, THRESHOLD: 9, PARAMS: 30,
+          RULE_TEXT: 40,
           COUNTS: 12, EVIDENCE: 28, LEAD: 16}  # fmt: skip
 
 KEY, VALUE, HINT = "项目", "内容", "可填写的值"
@@ -71,7 +73,7 @@ FIELD_COLUMNS = {
     "threshold": THRESHOLD,
     "target": TARGET,
 }
-TEXT_LIMITS = {CODE: 16, EVIDENCE: 255}
+TEXT_LIMITS = {CODE: 16, EVIDENCE: 255, POINTS_NOTE: 2000, RULE_TEXT: 2000}
 NAME_LIMIT, RULEBOOK_NAME_LIMIT, VETO_LIMIT = 255, 128, 255
 
 DECIMAL_CHOICES = ((0, "整数"), (1, "一位小数"), (2, "两位小数"))

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 
 from assessments.models import (
+    JUDGED_METHODS,
     Counts,
     Method,
     Rounding,
@@ -53,8 +54,10 @@ from assessments.scoring.rulebook_book.layout import (
     NAME_SETTING,
     PARAMS,
     POINTS,
+    POINTS_NOTE,
     REQUIRED_COLUMNS,
     ROUNDING_SETTING,
+    RULE_TEXT,
     RULEBOOK_NAME_LIMIT,
     SETTINGS,
     SETTINGS_SHEET,
@@ -241,6 +244,8 @@ def _read_items(rows: list[tuple[int, tuple]], reader: Reader, scope) -> list[It
                 target=target,
                 counts=item_counts,
                 evidence=text_of(value(EVIDENCE)),
+                key_points=text_of(value(POINTS_NOTE)) if method in JUDGED_METHODS else "",
+                rule_text=text_of(value(RULE_TEXT)),
                 lead_department=lead,
             )
         )

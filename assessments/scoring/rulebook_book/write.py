@@ -47,6 +47,7 @@ from assessments.scoring.rulebook_book.layout import (
     POINTS,
     POINTS_NOTE,
     ROUNDING_SETTING,
+    RULE_TEXT,
     SETTINGS_SHEET,
     SEVERITY,
     SHEET,
@@ -112,6 +113,7 @@ def _help_lines(rulebook: Rulebook) -> list[str]:
         "comparator": COMPARATOR,
         "threshold": THRESHOLD,
         "params": PARAMS,
+        "rule": RULE_TEXT,
         "counts": COUNTS,
         "evidence": EVIDENCE,
         "lead": LEAD,
@@ -164,8 +166,12 @@ def _help_lines(rulebook: Rulebook) -> list[str]:
         _("8. %(lead)s填部门简称；同名部门不止一个时写成“区划代码:简称”，如 350000:省质监局。")
         % names,
         _(
-            "9. 灰色的“%(note)s”列由系统按对应目标或指标、比较方式和达标值生成，仅供核对，"
-            "上传时不读取。"
+            "9. 计算项目的“%(note)s”（灰色）由系统按对应目标或指标、比较方式和达标值生成，仅供"
+            "核对，上传时不读取；评审项目（评审·分档、评审·缺项扣分、评审·酌情打分）的"
+            "“%(note)s”和“%(rule)s”由办公室填写，上传时读取。评审项目的%(params)s："
+            '分档 {"tiers": [{"score": 1, "when": "纳入国民经济和社会发展规划"}, '
+            '{"score": 0, "when": "未纳入"}]}；缺项扣分 {"elements": ["产业", "环境"], '
+            '"deduct": 0.1}；酌情打分不填。'
         )
         % names,
         _(
@@ -224,6 +230,8 @@ def rulebook_workbook(rulebook: Rulebook) -> bytes:
             if item.method and item.counts in Counts.values
             else None,
             EVIDENCE: item.evidence or None,
+            RULE_TEXT: item.rule_text or None,
+            POINTS_NOTE: item.key_points or None,
             LEAD: department_name(item.lead_department, rulebook.scope)
             if item.lead_department
             else None,
@@ -231,7 +239,7 @@ def rulebook_workbook(rulebook: Rulebook) -> bytes:
         }
         row = []
         for column in COLUMNS:
-            if column == POINTS_NOTE:
+            if column == POINTS_NOTE and not item.is_judged:
                 row.append(
                     string_cell(
                         ws, requirement(item) or None, fill=GENERATED_FILL, font=GENERATED_FONT
