@@ -111,6 +111,13 @@ class ResultWords:
         return self.grade if self.reported else gettext("未参评")
 
     @property
+    def unit_name(self) -> str:
+        """The assessed unit's name: a region's, or (a departments' rulebook) a department's."""
+        if self.region_id is not None:
+            return self.region.name
+        return self.department.short_name
+
+    @property
     def flag_labels(self) -> list[str]:
         return [f"{flag['item']} {flag_word(flag['kind'])}" for flag in self.flags]
 

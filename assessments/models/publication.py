@@ -131,10 +131,6 @@ class PublishedResult(ResultWords, models.Model):
         return f"{self.unit_name} {self.total}（{self.grade}）"
 
     @property
-    def unit_name(self) -> str:
-        return self.region.name if self.region_id else self.department.short_name
-
-    @property
     def rulebook(self) -> Rulebook:
         return self.publication.rulebook
 

@@ -27,6 +27,7 @@ NOT_PUBLISHABLE = "not_publishable"
 
 class ResultSerializer(serializers.Serializer):
     region = serializers.SerializerMethodField()
+    unit = serializers.SerializerMethodField(help_text=_("被考核单位名称（区划或部门）"))
     total = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
     grade = serializers.CharField(help_text=_("等次；未参评时为空"))
     rank = serializers.IntegerField(allow_null=True, help_text=_("未参评时为空"))
@@ -39,8 +40,14 @@ class ResultSerializer(serializers.Serializer):
     figures = serializers.JSONField(help_text=_("{指标代码: 计分所用数值}"))
     flags = serializers.JSONField(help_text=_("[{item, kind}]，kind 如 missing_reference"))
 
-    def get_region(self, result) -> dict:
+    def get_region(self, result) -> dict | None:
+        """The region scored; None for a department (a departments' rulebook, see ``unit``)."""
+        if result.region_id is None:
+            return None
         return {"code": result.region.code, "name": result.region.name}
+
+    def get_unit(self, result) -> str:
+        return result.unit_name
 
 
 class PublicationSerializer(serializers.ModelSerializer):

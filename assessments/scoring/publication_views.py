@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from assessments.models import Method, Publication, Rulebook
+from assessments.models import Method, Publication, Rulebook, Season
 from assessments.scoring import definitions, publications, results
 from portal.scoping import export_q, may_sign_for
 from targets import status
@@ -42,6 +42,7 @@ def rulebook_results(request, pk: int):
             "items": [i for i in shown.rulebook.items.order_by("order", "code") if i.method],
             "history": history,
             "may_sign": may_sign,
+            "season": Season.objects.filter(rulebook=rulebook).first(),
             "readiness": publications.readiness(rulebook) if rulebook.is_current else None,
             "versions": Rulebook.objects.filter(
                 year=rulebook.year, scope=rulebook.scope, level=rulebook.level

@@ -107,4 +107,4 @@ def own_results(*, region: Region, year: int) -> list:
 
 
 def publication_results(publication: Publication) -> list[PublishedResult]:
-    return list(_ordered(publication.results.select_related("region")))
+    return list(_ordered(publication.results.select_related("region", "department")))
