@@ -70,6 +70,7 @@ class Readiness:
     blocking: list[str] = field(default_factory=list)
     current: Publication | None = None
     differs: int = 0  # regions whose current result differs from the published one
+    recorded: dict = field(default_factory=dict)  # the definitions the results were computed from
 
     @property
     def ready(self) -> bool:
@@ -99,13 +100,16 @@ def readiness(rulebook: Rulebook, *, season: bool = False) -> Readiness:
         return state  # scored by its season from the government's own figures
     if AssessmentRun.objects.filter(year=rulebook.year, status=RunStatus.RUNNING).exists():
         state.blocking.append(_("本年度的考核计算正在进行中，请等计算完成后再发布。"))
-    rows = list(RegionResult.objects.filter(rulebook=rulebook).select_related("run"))
+    rows = list(RegionResult.objects.filter(rulebook=rulebook))
     state.results = len(rows)
     if not rows:
         state.blocking.append(_("这份评分细则还没有计算结果，请先进行考核计算。"))
         return state
-    state.run = rows[0].run
-    recorded = state.run.definitions.get(str(rulebook.pk)) if state.run else None
+    # The run without its definitions (those of every rulebook of the year: large), and of
+    # them only this rulebook's, extracted by the database.
+    state.run = AssessmentRun.objects.defer("definitions").get(pk=rows[0].run_id)
+    recorded = sql.run_definitions_of(rows[0].run_id, rulebook.pk)
+    state.recorded = recorded
     now = definitions_now(rulebook)
     if not recorded:
         state.blocking.append(_("现有结果由旧版程序计算，未记录所用定义，请重新计算后再发布。"))
@@ -163,7 +167,7 @@ def publish(*, rulebook: Rulebook, user, reason: str = "", confirm_flags: bool =
             rulebook,
             user,
             state,
-            state.run.definitions[str(rulebook.pk)],
+            state.recorded,
             [
                 PublishedResult(**{name: getattr(row, name) for name in RESULT_FIELDS})
                 for row in RegionResult.objects.filter(rulebook=rulebook)
@@ -212,8 +216,8 @@ def publish_rows(*, rulebook: Rulebook, user, rows: list[PublishedResult], extra
         raise PublishRefused(" ".join(state.blocking))
     if state.current is not None and not reason:
         reason = _("考核季最终发布")
-    if state.run is not None and state.run.definitions.get(str(rulebook.pk)):
-        definitions = dict(state.run.definitions[str(rulebook.pk)])
+    if state.recorded:
+        definitions = dict(state.recorded)
     else:
         definitions = {
             "name": rulebook.name,

@@ -9,13 +9,22 @@ A stock (time rule ``last``) takes its value in the region's latest approved qua
 year; a survey score (``avg``) is weighted by its weight element in the same submission.
 """
 
+import json
 import secrets
 from contextlib import contextmanager
 
 import pandas as pd
 from django.db import connection, transaction
 
-from assessments.models import DataElement, Period, RollupStage, Status, Submission, Value
+from assessments.models import (
+    AssessmentRun,
+    DataElement,
+    Period,
+    RollupStage,
+    Status,
+    Submission,
+    Value,
+)
 from portal.models import Region, RegionLevel
 
 # Table names for raw SQL, here and in the dashboard's trend query (each query's aliases are
@@ -204,3 +213,26 @@ def _tree_frame(rows: list) -> pd.DataFrame:
     frame["depth"] = frame["path"].str.count("/") - 1
     frame["parent"] = frame["parent"].astype("Int64")
     return frame.drop_duplicates("region").reset_index(drop=True)
+
+
+def run_definitions_of(run_id: int, rulebook_id: int) -> dict:
+    """One rulebook's definitions as a run recorded them, extracted by the database: a run
+    records every rulebook of the year (hundreds at national scale), and reading one of them
+    should not parse all of them."""
+    table = AssessmentRun._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT definitions::jsonb -> %s FROM {table} WHERE id = %s",
+                [str(rulebook_id), run_id],
+            )
+        else:
+            cursor.execute(
+                f"SELECT json_extract(definitions, %s) FROM {table} WHERE id = %s",
+                [f'$."{int(rulebook_id)}"', run_id],
+            )
+        row = cursor.fetchone()
+    if row is None or row[0] is None:
+        return {}
+    value = row[0]
+    return json.loads(value) if isinstance(value, (str, bytes)) else value

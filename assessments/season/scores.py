@@ -8,6 +8,7 @@ import pandas as pd
 from assessments.models import (
     Appraisal,
     AppraisalState,
+    AssessmentRun,
     Indicator,
     Objection,
     ObjectionState,
@@ -16,7 +17,9 @@ from assessments.models import (
     RegionResult,
     Rulebook,
     RuleItem,
+    RunStatus,
     Season,
+    SeasonLog,
     SeasonUnit,
     Subject,
 )
@@ -82,29 +85,29 @@ def unit_scores(season: Season, units: list[SeasonUnit] | None = None) -> list[U
         computed.update(_department_computed(season, units))
     else:
         unit_of_region = {unit.region_id: unit.pk for unit in units}
-        for result in RegionResult.objects.filter(
+        for region_id, items, vetoed, reason in RegionResult.objects.filter(
             rulebook=season.rulebook, region_id__in=list(unit_of_region)
-        ):
-            key = unit_of_region[result.region_id]
-            computed[key] = {code: float(score) for code, score in result.items.items()}
-            if result.vetoed:
-                vetoes[key] = result.veto_reason
+        ).values_list("region_id", "items", "vetoed", "veto_reason"):
+            key = unit_of_region[region_id]
+            computed[key] = {code: float(score) for code, score in items.items()}
+            if vetoed:
+                vetoes[key] = reason
+    # Plain rows, not model instances: a season of a province holds tens of thousands.
     judged: dict[int, dict] = {pk: {} for pk in by_unit}
     adjusted: dict[int, dict] = {pk: {} for pk in by_unit}
-    for appraisal in Appraisal.objects.filter(unit__in=units).select_related("item"):
-        reviewed = appraisal.state == AppraisalState.REVIEWED
-        judged[appraisal.unit_id][appraisal.item.code] = (
-            appraisal.review_score if reviewed else None
-        )
-        if appraisal.adjusted_score is not None:
-            adjusted[appraisal.unit_id][appraisal.item.code] = appraisal.adjusted_score
+    for unit_id, code, state, review, adjustment in Appraisal.objects.filter(
+        unit__in=list(by_unit)
+    ).values_list("unit_id", "item__code", "state", "review_score", "adjusted_score"):
+        judged[unit_id][code] = review if state == AppraisalState.REVIEWED else None
+        if adjustment is not None:
+            adjusted[unit_id][code] = adjustment
     changed: dict[int, dict] = {pk: {} for pk in by_unit}
-    for objection in (
-        Objection.objects.filter(unit__in=units, state=ObjectionState.CHANGED)
-        .select_related("item")
+    for unit_id, code, score in (
+        Objection.objects.filter(unit__in=list(by_unit), state=ObjectionState.CHANGED)
         .order_by("answered_at", "pk")
+        .values_list("unit_id", "item__code", "new_score")
     ):
-        changed[objection.unit_id][objection.item.code] = objection.new_score  # the last wins
+        changed[unit_id][code] = score  # the last answer wins
     return [
         UnitScores(
             key=pk,
@@ -130,6 +133,18 @@ def unit_figures(unit: SeasonUnit) -> dict[str, float]:
             "indicator__code", "value"
         )
     )
+
+
+def version(season: Season) -> str:
+    """Changes whenever anything a season's totals read changes: every write of the season
+    leaves a line in its log, and a run of the year rewrites the computed scores."""
+    last_log = SeasonLog.objects.filter(season=season).order_by("-pk").values_list("pk", flat=True)
+    last_run = (
+        AssessmentRun.objects.filter(year=season.rulebook.year, status=RunStatus.SUCCEEDED)
+        .order_by("-finished_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+    return f"{season.pk}.{season.stage}.{last_log.first() or 0}.{last_run.first() or 0}"
 
 
 def season_totals(season: Season) -> list[UnitTotal]:

@@ -4,7 +4,7 @@ what a reviewer reviews, and each role's to-do list."""
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -85,6 +85,23 @@ def to_review(user, season: Season) -> list[Appraisal]:
     """The judged items of every unit that this user reviews (the lead department's, or the
     office's where it reviews itself)."""
     return [a for a in appraisals_for(user, unit__season=season) if services.may_review(user, a)]
+
+
+def reviews_any(user, season: Season) -> bool:
+    """Whether the user reviews any judged item of the season (one query, whatever its size)."""
+    found = Appraisal.objects.filter(unit__season=season)
+    if scoping.may_run_season(user, season.rulebook.scope):
+        return found.filter(
+            Q(item__lead_department__isnull=True)
+            | Q(item__lead_department_id=F("unit__department_id"))
+        ).exists()
+    if scoping.is_department(user):
+        return (
+            found.filter(item__lead_department_id=user.department_id)
+            .exclude(unit__department_id=user.department_id)
+            .exists()
+        )
+    return False
 
 
 def objections_for(user, **filters):

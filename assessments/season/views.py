@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -141,12 +142,16 @@ def detail(request, pk: int):
                 "oversees": False,
                 "unit": unit,
                 "objections": objections,
-                "reviews": bool(selectors.to_review(user, season)),
+                "reviews": selectors.reviews_any(user, season),
             },
         )
-    totals = scores.season_totals(season)
-    units = {u.pk: u for u in selectors.units_for(user, season)}
-    items = scores.leaves(season)
+    # What every overseer reads alike (totals, review progress, the log) is computed once per
+    # version of the season: any step of the season or run of the year makes a new version.
+    version = scores.version(season)
+    shared = cache.get(f"season:{version}")
+    if shared is None:
+        shared = _overview(season)
+        cache.set(f"season:{version}", shared, SUMMARY_CACHE_SECONDS)
     return render(
         request,
         "season/detail.html",
@@ -160,16 +165,41 @@ def detail(request, pk: int):
             "next": Stage(services.next_stage(season)).label if services.next_stage(season) else "",
             "next_final": services.next_stage(season) == Stage.FINAL,
             "blockers": services.blockers(season),
-            "progress": selectors.review_progress(season),
-            "rows": [{"total": t, "unit": units[t.key]} for t in totals if t.key in units],
-            "items": items,
             "objections": objections,
-            "log": SeasonLog.objects.filter(season=season).select_related(
-                "unit__region", "unit__department", "user"
-            )[:50],
-            "reviews": bool(selectors.to_review(user, season)),
+            "version": version,
+            "cache_seconds": SUMMARY_CACHE_SECONDS,
+            **shared,
+            "reviews": selectors.reviews_any(user, season),
         },
     )
+
+
+SUMMARY_CACHE_SECONDS = 600
+
+
+def _overview(season) -> dict:
+    """The season's totals, review progress and log as every overseer reads them."""
+    items = scores.leaves(season)
+    units = {u.pk: u for u in season.units.select_related("region", "department")}
+    return {
+        "progress": selectors.review_progress(season),
+        # Each row's cells in the items' order, worked out here once (not looked up per cell
+        # in the template: 40 items × 40 units is 1,600 cells).
+        "rows": [
+            {
+                "total": t,
+                "unit": units[t.key],
+                "cells": [(t.items.get(i.code), i.code in t.pending) for i in items],
+            }
+            for t in scores.season_totals(season)
+        ],
+        "items": items,
+        "log": list(
+            SeasonLog.objects.filter(season=season).select_related(
+                "unit__region", "unit__department", "user"
+            )[:50]
+        ),
+    }
 
 
 @login_required
