@@ -11,6 +11,12 @@ app_name = "assessments"
 urlpatterns = [
     path("", views.my_submissions, name="my_submissions"),
     path("<str:region_code>/<int:year>/<int:quarter>/", views.entry, name="entry"),
+    path(
+        "<str:region_code>/<int:year>/<int:quarter>/extension/",
+        views.request_extension,
+        name="request_extension",
+    ),
+    path("extension/<int:pk>/", views.decide_extension, name="decide_extension"),
     path("submission/<int:pk>/", views.submission_detail, name="submission_detail"),
     path("submission/<int:pk>/decide/", views.decide, name="decide"),
     path("queue/", views.approval_queue, name="approval_queue"),

@@ -89,6 +89,15 @@ EXPECTED: dict[str, dict[str, object]] = {
         "baodi_office": "/dashboard/",
     },
     "login": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # Self-service: one's own account and the help for one's role; a forgotten password is
+    # reset by anyone (a wrong link says so on the page).
+    "profile": EVERYONE,
+    "password_change": EVERYONE,
+    "password_reset": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_done": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_confirm": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "password_reset_complete": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    "help": EVERYONE,
     "logout": row(M, M, M, M, M, M, M, M, M, M, M, M),  # POST only, even for the anonymous
     # Policy documents: read along the line of the tree (the province's and the city's too).
     "targets:document_list": EVERYONE,
@@ -103,6 +112,8 @@ EXPECTED: dict[str, dict[str, object]] = {
     "assessments:entry": JINAN_LINE,  # 鼓山镇's quarter; a department sees its figures only
     "assessments:submission_detail": JINAN_LINE,
     "assessments:decide": POST_ONLY,
+    "assessments:request_extension": POST_ONLY,
+    "assessments:decide_extension": POST_ONLY,
     "assessments:approval_queue": EVERYONE,  # empty but for the office above
     "assessments:completeness": row(L, N, N, 200, 200, 200, 200, 200, 200, 200, N, N),
     "assessments:reopen": POST_ONLY,
@@ -168,6 +179,15 @@ def _period(w: World) -> list:
 URLS: dict[str, Callable[[World], str]] = {
     "home": lambda w: reverse("home"),
     "login": lambda w: reverse("login"),
+    "profile": lambda w: reverse("profile"),
+    "password_change": lambda w: reverse("password_change"),
+    "password_reset": lambda w: reverse("password_reset"),
+    "password_reset_done": lambda w: reverse("password_reset_done"),
+    "password_reset_confirm": lambda w: reverse(
+        "password_reset_confirm", kwargs={"uidb64": "MTIz", "token": "set-password"}
+    ),
+    "password_reset_complete": lambda w: reverse("password_reset_complete"),
+    "help": lambda w: reverse("help"),
     "logout": lambda w: reverse("logout"),
     "targets:document_list": lambda w: reverse("targets:document_list"),
     "targets:document_detail": lambda w: reverse("targets:document_detail", args=[w.document.pk]),
@@ -181,6 +201,10 @@ URLS: dict[str, Callable[[World], str]] = {
         "assessments:submission_detail", args=[w.submission.pk]
     ),
     "assessments:decide": lambda w: reverse("assessments:decide", args=[w.submission.pk]),
+    "assessments:request_extension": lambda w: reverse(
+        "assessments:request_extension", args=[GUSHAN, *_period(w)]
+    ),
+    "assessments:decide_extension": lambda w: reverse("assessments:decide_extension", args=[1]),
     "assessments:approval_queue": lambda w: reverse("assessments:approval_queue"),
     "assessments:completeness": lambda w: (
         reverse("assessments:completeness") + f"?region={JINAN}&period={w.period.label}"

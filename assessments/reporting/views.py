@@ -22,13 +22,14 @@ from django.views.decorators.http import require_POST
 from assessments.models import (
     AuditEntry,
     DataElement,
+    ExtensionRequest,
     Indicator,
     Period,
     ReferenceValue,
     Submission,
     Value,
 )
-from assessments.reporting import errors, selectors, services
+from assessments.reporting import errors, extensions, selectors, services
 from assessments.reporting import references as reference_service
 from assessments.reporting.validation import Issue, ParseError, as_typed, parse_number, validate
 from portal import periods
@@ -229,8 +230,74 @@ def entry(request, region_code: str, year: int, quarter: int):
         "window_open": window_open,
         "version": submission.version if submission else 0,
         "conflict": status == 409,
+        # A closed window: who can reopen it, and the request to them.
+        "reviewer": extensions.reviewing_office(region),
+        "extension": ExtensionRequest.objects.filter(period=period, region=region).first(),
+        "may_request_extension": (submission is None or submission.is_editable)
+        and extensions.may_request(request.user, period, region),
     }
     return render(request, "assessments/entry.html", context, status=status)
+
+
+@login_required
+@require_POST
+def request_extension(request, region_code: str, year: int, quarter: int):
+    """An official asks the office above to reopen a closed quarter."""
+    region = _visible_region(request.user, region_code)
+    period = _period(year, quarter)
+    try:
+        until = date.fromisoformat(request.POST.get("until", ""))
+    except ValueError:
+        messages.error(request, _("请填写有效的申请延至日期（如 2026-04-30）。"))
+    else:
+        try:
+            extensions.request_extension(
+                user=request.user,
+                period=period,
+                region=region,
+                until=until,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("延期申请已提交，等待审核的办公室处理。"))
+        except (errors.ReportingError, PermissionDenied) as error:
+            messages.error(request, str(error))
+    return redirect("assessments:entry", region_code=region.code, year=year, quarter=quarter)
+
+
+@login_required
+@require_POST
+def decide_extension(request, pk: int):
+    """The office grants (until a date) or refuses an extension request, from its queue."""
+    found = get_object_or_404(
+        ExtensionRequest.objects.filter(region__in=visible_regions(request.user)), pk=pk
+    )
+    grant = request.POST.get("decision") == "grant"
+    until = None
+    if grant and request.POST.get("until"):
+        try:
+            until = date.fromisoformat(request.POST["until"])
+        except ValueError:
+            messages.error(request, _("请填写有效的延期截止日期（如 2026-04-30）。"))
+            return redirect("assessments:approval_queue")
+    try:
+        extensions.decide(
+            user=request.user,
+            request=found,
+            grant=grant,
+            until=until,
+            note=request.POST.get("note", ""),
+        )
+        if grant:
+            messages.success(
+                request, _("已批准%(region)s的延期申请。") % {"region": found.region.name}
+            )
+        else:
+            messages.success(
+                request, _("已不予批准%(region)s的延期申请。") % {"region": found.region.name}
+            )
+    except (errors.ReportingError, PermissionDenied) as error:
+        messages.error(request, str(error))
+    return redirect("assessments:approval_queue")
 
 
 @login_required
@@ -313,7 +380,11 @@ def approval_queue(request):
     """Submitted figures waiting for this office."""
     queue = selectors.approval_queue(user=request.user)
     rows = [(s, services.pending_below(s)) for s in queue[:200]]
-    return render(request, "assessments/approval_queue.html", {"rows": rows})
+    return render(
+        request,
+        "assessments/approval_queue.html",
+        {"rows": rows, "extensions": extensions.pending_for(user=request.user)},
+    )
 
 
 @login_required
