@@ -14,6 +14,7 @@ class AssessmentsConfig(AppConfig):
         # for <app>.tasks, so the rooms' task modules are registered here.
         from assessments.dashboard import cache as dashboard_cache
         from assessments.reporting import services
+        from assessments.reporting import tasks as reporting_tasks  # noqa: F401
         from assessments.scoring import signals
         from assessments.scoring import tasks as scoring_tasks  # noqa: F401
         from assessments.season import tasks as season_tasks  # noqa: F401

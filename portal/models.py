@@ -171,3 +171,32 @@ class User(AbstractUser):
             raise ValidationError({"region": _("该角色必须指定所属区划。")})
         if self.role == Role.DEPARTMENT and not self.department_id:
             raise ValidationError({"department": _("部门用户必须指定所属部门。")})
+
+
+class Notice(models.Model):
+    """An in-portal notice to one user (the bell in the top bar): what happened, composed in the
+    reader's language from its kind and parameters (portal.notices), and where to see it. One
+    per user and event (``key``), so an event repeated never notifies twice."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="notices"
+    )
+    kind = models.CharField(_("类型"), max_length=32)
+    params = models.JSONField(_("内容参数"), default=dict)
+    link = models.CharField(_("链接"), max_length=255, blank=True)
+    key = models.CharField(_("事件标识"), max_length=128)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    read_at = models.DateTimeField(_("已读时间"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("邮件发送时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("通知")
+        verbose_name_plural = _("通知")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="notice_once_per_event")
+        ]
+        indexes = [models.Index(fields=["user", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind} {self.key}"

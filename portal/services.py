@@ -67,6 +67,7 @@ def ensure_demo_accounts(*, accounts: list[dict[str, Any]], password: str) -> li
             department = Department.objects.get(region__code=code, short_name=short_name)
         user, _ = User.objects.get_or_create(username=item["username"])
         user.first_name = item.get("name", "")
+        user.email = item.get("email", "")
         user.role = item["role"]
         user.region = region
         user.department = department

@@ -279,6 +279,8 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "portal@localhost")
+# The portal's address as its users reach it, for links in e-mails (e.g. https://zlqq.example.gov.cn).
+PORTAL_URL = os.environ.get("PORTAL_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
@@ -301,6 +303,10 @@ PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "")
 CELERY_BEAT_SCHEDULE["progress-reminders"] = {
     "task": "assessments.tasks.send_progress_reminders",
     "schedule": crontab(hour=8, minute=30),
+}
+CELERY_BEAT_SCHEDULE["window-notices"] = {
+    "task": "assessments.tasks.send_window_notices",
+    "schedule": crontab(hour=8, minute=25),
 }
 CELERY_BEAT_SCHEDULE["season-reminders"] = {
     "task": "assessments.tasks.send_season_reminders",

@@ -4,13 +4,16 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal import account_views, views
+from portal import account_views, notice_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("account/", account_views.profile, name="profile"),
+    path("notices/", notice_views.notice_list, name="notices"),
+    path("notices/<int:pk>/open/", notice_views.open_notice, name="notice_open"),
+    path("notices/read-all/", notice_views.read_all, name="notices_read_all"),
     path("account/password/", account_views.PasswordChange.as_view(), name="password_change"),
     path("account/reset/", account_views.PasswordReset.as_view(), name="password_reset"),
     path(

@@ -98,6 +98,10 @@ EXPECTED: dict[str, dict[str, object]] = {
     "password_reset_confirm": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "password_reset_complete": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "help": EVERYONE,
+    # One's own notices (a notice of another user is not found: tests/assessments/test_notices).
+    "notices": EVERYONE,
+    "notice_open": POST_ONLY,
+    "notices_read_all": POST_ONLY,
     "logout": row(M, M, M, M, M, M, M, M, M, M, M, M),  # POST only, even for the anonymous
     # Policy documents: read along the line of the tree (the province's and the city's too).
     "targets:document_list": EVERYONE,
@@ -188,6 +192,9 @@ URLS: dict[str, Callable[[World], str]] = {
     ),
     "password_reset_complete": lambda w: reverse("password_reset_complete"),
     "help": lambda w: reverse("help"),
+    "notices": lambda w: reverse("notices"),
+    "notice_open": lambda w: reverse("notice_open", args=[1]),
+    "notices_read_all": lambda w: reverse("notices_read_all"),
     "logout": lambda w: reverse("logout"),
     "targets:document_list": lambda w: reverse("targets:document_list"),
     "targets:document_detail": lambda w: reverse("targets:document_detail", args=[w.document.pk]),

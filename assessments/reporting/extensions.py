@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from assessments.models import ExtensionRequest, ExtensionState, Period
-from assessments.reporting import selectors, services
+from assessments.reporting import notify, selectors, services
 from assessments.reporting.errors import ReportingError
 from portal import periods
 from portal.models import Region
@@ -91,3 +91,4 @@ def decide(*, user, request: ExtensionRequest, grant: bool, until: date | None, 
         request.decided_by = user
         request.decided_at = timezone.now()
         request.save()
+        notify.extension_decided(request)

@@ -27,7 +27,7 @@ from assessments.models import (
     Value,
     WindowReopening,
 )
-from assessments.reporting import selectors
+from assessments.reporting import notify, selectors
 from assessments.reporting.errors import Conflict, InvalidFigures, ReportingError
 from assessments.reporting.validation import Outcome, as_typed, validate
 from portal import periods
@@ -324,6 +324,7 @@ def approve(
             % {"count": len(pending), "names": names}
         )
     _decide(submission, user, version=version, status=Status.APPROVED, reason="")
+    notify.decision(submission, "approved")
     AuditEntry.objects.bulk_create(
         [
             _audit(
@@ -357,6 +358,7 @@ def return_to_official(
     if not reason:
         raise ReportingError(_("退回时必须填写原因，填报人会看到它。"))
     _decide(submission, user, version=version, status=Status.RETURNED, reason=reason)
+    notify.decision(submission, "returned")
     _audit(submission, user, AuditAction.STATUS, old=Status.SUBMITTED, new=Status.RETURNED,
            reason=reason, source=source).save()  # fmt: skip
     return submission
@@ -376,6 +378,7 @@ def unlock(
         raise ReportingError(_("解锁更正必须填写原因。"))
     reason_text = f"解锁更正：{reason}"
     _decide(submission, user, version=version, status=Status.RETURNED, reason=reason_text)
+    notify.decision(submission, "unlocked")
     AuditEntry.objects.bulk_create(
         [
             _audit(submission, user, AuditAction.UNLOCK, old="locked", reason=reason,

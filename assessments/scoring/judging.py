@@ -151,7 +151,7 @@ def score_all(year, model: RunInputs, indicators: pd.DataFrame, tree: pd.DataFra
         frame = scored[kept].assign(rulebook=rulebook_ids, region=region_ids)
         frame["items"] = [json.dumps(i, ensure_ascii=False, sort_keys=True) for i in items]
         frame["projected"] = (
-            pd.Series(region_ids).map(projected).fillna(False).astype(bool).to_numpy()
+            pd.Series(region_ids).isin(projected.index[projected.to_numpy(dtype=bool)]).to_numpy()
             & frame["reported"].to_numpy()
         )
         frames.append(frame)

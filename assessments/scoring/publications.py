@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -29,6 +30,8 @@ from assessments.models.assessment import flag_word
 from assessments.scoring import definitions as defs
 from assessments.scoring import inputs, judging, sql
 from assessments.scoring.results import current_publications
+from portal import notices
+from portal.models import Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -186,7 +189,7 @@ def publish(*, rulebook: Rulebook, user, reason: str = "", confirm_flags: bool =
 
 
 def _record(rulebook, user, state: Readiness, definitions: dict, rows: list[PublishedResult],
-            reason: str) -> Publication:  # fmt: skip
+            reason: str, notify_units: bool = True) -> Publication:  # fmt: skip
     previous = state.current
     publication = Publication.objects.create(
         rulebook=rulebook,
@@ -202,7 +205,26 @@ def _record(rulebook, user, state: Readiness, definitions: dict, rows: list[Publ
     for row in rows:
         row.publication = publication
     PublishedResult.objects.bulk_create(rows)
+    if notify_units:
+        _notify_regions(publication, rows)
     return publication
+
+
+def _notify_regions(publication: Publication, rows: list[PublishedResult]) -> None:
+    """Each assessed region's office hears of its own published result (never another's)."""
+    by_region = {row.region_id: row for row in rows if row.region_id}
+    offices = User.objects.filter(role=Role.OFFICE, is_active=True, region_id__in=by_region)
+    for office in offices.select_related("region"):
+        row = by_region[office.region_id]
+        notices.notify(
+            [office],
+            kind="published",
+            params={"rulebook": str(publication.rulebook), "unit": office.region.name,
+                    "total": f"{row.total}" if row.reported else "—",
+                    "grade": row.grade_label},
+            link=reverse("dashboard:region", args=[office.region.code]),
+            key=f"published:{publication.pk}",
+        )  # fmt: skip
 
 
 def publish_rows(*, rulebook: Rulebook, user, rows: list[PublishedResult], extra_items: list[dict],
@@ -232,6 +254,6 @@ def publish_rows(*, rulebook: Rulebook, user, rows: list[PublishedResult], extra
             "incidents": [],
         }
     definitions["items"] = [*definitions.get("items", []), *extra_items]
-    publication = _record(rulebook, user, state, definitions, rows, reason)
+    publication = _record(rulebook, user, state, definitions, rows, reason, notify_units=False)
     logger.info("rulebook %s published by its season (number %s)", rulebook.pk, publication.number)
     return publication

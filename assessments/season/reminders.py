@@ -21,6 +21,7 @@ from assessments.models import (
     SelfStatus,
     Stage,
 )
+from assessments.season import services
 from portal import periods, scoping
 from portal.models import Role, User
 
@@ -38,13 +39,7 @@ class Outcome:
 
 
 def _unit_users(unit: SeasonUnit) -> list[User]:
-    if unit.region_id:
-        found = User.objects.filter(role=Role.OFFICE, region_id=unit.region_id, is_active=True)
-    else:
-        found = User.objects.filter(
-            role=Role.DEPARTMENT, department_id=unit.department_id, is_active=True
-        )
-    return [u for u in found if u.email]
+    return [u for u in services.unit_users(unit) if u.email]
 
 
 def _who_is_reminded(season: Season) -> list[tuple[str, list[User], str]]:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -43,9 +44,9 @@ from assessments.models import (
 from assessments.scoring import judged
 from assessments.scoring.publications import PublishRefused, publish_rows
 from assessments.season.scores import current_score, leaves, leaves_of, season_totals
-from portal import periods, scoping
+from portal import notices, periods, scoping
 from portal.evidence import EvidenceRejected, check_evidence, evidence_limits
-from portal.models import Department, Region
+from portal.models import Department, Region, Role, User
 
 MAX_TEXT = 2000
 MAX_FILES = 5
@@ -200,6 +201,14 @@ def open_season(
 
 
 # --- 自评 ----------------------------------------------------
+
+
+def unit_users(unit: SeasonUnit):
+    """The users who act for a unit: its region's office, or its department's users."""
+    if unit.region_id:
+        return User.objects.filter(role=Role.OFFICE, region_id=unit.region_id, is_active=True)
+    return User.objects.filter(role=Role.DEPARTMENT, department_id=unit.department_id,
+                               is_active=True)  # fmt: skip
 
 
 def _acts_for(user, unit: SeasonUnit) -> None:
@@ -556,6 +565,16 @@ def _publish(season: Season, user) -> None:
     except PublishRefused as refused:
         raise SeasonRefused(str(refused)) from refused
     season.publication = publication
+    for row in rows:
+        unit = units[row.key]
+        notices.notify(
+            unit_users(unit),
+            kind="season_published",
+            params={"rulebook": str(season.rulebook), "unit": unit.name, "total": f"{row.total}",
+                    "grade": row.grade, "rank": row.rank},
+            link=reverse("season:unit", args=[unit.pk]),
+            key=f"season_published:{season.pk}",
+        )  # fmt: skip
     bottom = sorted(rows, key=lambda r: (-r.rank, r.key))[: season.rectify_bottom]
     for row in bottom:
         Rectification.objects.create(

@@ -21,7 +21,7 @@ from assessments.models import (
 from assessments.workspace.limits import setting
 from assessments.workspace.owed import item_key, owed_items, reported_items
 from assessments.workspace.selectors import MODELS, OWED_KINDS
-from portal import periods
+from portal import notices, periods
 from portal.models import Department
 from portal.periods import Quarter, reminder_quarters
 from targets.models import Duty, Task
@@ -56,6 +56,17 @@ def send_due_reminders(*, on: date | None = None) -> ReminderOutcome:
             continue
         departments = Department.objects.filter(pk__in=pending).select_related("region")
         for department in departments.order_by("region__path", "name"):
+            # In the portal too, for every user of the department (the e-mail is this job's own).
+            notices.notify(
+                department.users.all(),
+                kind="update_due",
+                params={"department": department.short_name, "quarter": quarter.label,
+                        "due": f"{quarter.due(days):%Y-%m-%d}",
+                        "count": len(pending[department.pk])},
+                link=reverse("workspace:home"),
+                key=f"update_due:{department.pk}:{quarter.label}",
+                email=False,
+            )  # fmt: skip
             recipients = sorted(
                 department.users.filter(is_active=True)
                 .exclude(email="")

@@ -153,8 +153,17 @@ def test_the_district_office_approves_and_the_town_climbs_on_the_dashboard(
     expect(row).to_contain_text(f"{YEAR}年第1季度")
     expect(row).to_contain_text("已就绪")
     shoot("2-approval-queue")
+    # Approving from the queue asks first, naming the region and the quarter.
+    asked = []
+
+    def confirm(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", confirm)
     row.get_by_role("button", name="审核通过").click()
     expect(page.locator(".messages .success")).to_contain_text("已审核通过并锁定")
+    assert asked and "确认审核通过鼓山镇" in asked[0]
     expect(page.locator("main p.empty")).to_have_text("没有待审核的数据。")
     shoot("2-approval-queue-after")
 
