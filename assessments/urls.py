@@ -18,6 +18,8 @@ urlpatterns = [
     ),
     path("extension/<int:pk>/", views.decide_extension, name="decide_extension"),
     path("submission/<int:pk>/", views.submission_detail, name="submission_detail"),
+    path("submission/<int:pk>/files/", views.attach_files, name="attach_files"),
+    path("files/<int:pk>/", views.submission_file, name="submission_file"),
     path("submission/<int:pk>/decide/", views.decide, name="decide"),
     path("queue/", views.approval_queue, name="approval_queue"),
     path("completeness/", views.completeness_report, name="completeness"),

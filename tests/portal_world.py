@@ -43,6 +43,7 @@ from assessments.models import (
     Status,
     Subject,
     Submission,
+    SubmissionFile,
 )
 from portal.models import Department, Region, Role, User
 from targets.models import DocumentDraft, DraftStatus, PolicyDocument, Target, Task
@@ -92,6 +93,7 @@ class World:
     draft: DocumentDraft
     rulebook: Rulebook
     publication: Publication
+    submission_file: object = None
     season: Season | None = None
     season_unit: SeasonUnit | None = None
     appraisal: Appraisal | None = None
@@ -218,7 +220,18 @@ def build() -> World:
     }
     rulebook = Rulebook.objects.get(scope__code=JINAN, year=2026)
     season = _season(users, today)
+    attached = SubmissionFile(
+        submission=submission,
+        name="抽查通报.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256=hashlib.sha256(PDF).hexdigest(),
+        uploaded_by=users["town"],
+    )
+    attached.file.save("pages-submission.pdf", ContentFile(PDF), save=False)
+    attached.save()
     return World(
+        submission_file=attached,
         season=season["season"],
         season_unit=season["unit"],
         appraisal=season["appraisal"],

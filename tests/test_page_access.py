@@ -117,6 +117,9 @@ EXPECTED: dict[str, dict[str, object]] = {
     "assessments:submission_detail": JINAN_LINE,
     "assessments:decide": POST_ONLY,
     "assessments:request_extension": POST_ONLY,
+    "assessments:attach_files": POST_ONLY,
+    # A submission's attachment: its reporting chain (as its audit trail), never a department.
+    "assessments:submission_file": row(L, N, 200, 200, 200, 200, 200, N, N, 200, N, N),
     "assessments:decide_extension": POST_ONLY,
     "assessments:approval_queue": EVERYONE,  # empty but for the office above
     "assessments:completeness": row(L, N, N, 200, 200, 200, 200, 200, 200, 200, N, N),
@@ -208,6 +211,12 @@ URLS: dict[str, Callable[[World], str]] = {
         "assessments:submission_detail", args=[w.submission.pk]
     ),
     "assessments:decide": lambda w: reverse("assessments:decide", args=[w.submission.pk]),
+    "assessments:attach_files": lambda w: reverse(
+        "assessments:attach_files", args=[w.submission.pk]
+    ),
+    "assessments:submission_file": lambda w: reverse(
+        "assessments:submission_file", args=[w.submission_file.pk]
+    ),
     "assessments:request_extension": lambda w: reverse(
         "assessments:request_extension", args=[GUSHAN, *_period(w)]
     ),

@@ -455,6 +455,7 @@ class AuditAction(models.TextChoices):
     STATUS = "status", _("状态变更")
     LOCK = "lock", _("锁定")
     UNLOCK = "unlock", _("解锁")
+    ATTACH = "attach", _("上传附件")
 
 
 class AuditSource(models.TextChoices):
@@ -522,3 +523,34 @@ class AuditEntry(models.Model):
     @property
     def new_display(self) -> str:
         return self._words(self.new)
+
+
+class SubmissionFile(models.Model):
+    """A file attached to a submission by its official (a return often asks for supporting
+    documents): checked as every evidence file is, stored under a generated name, served only
+    through the scoped download; the audit trail records it."""
+
+    submission = models.ForeignKey(
+        Submission, verbose_name=_("填报"), on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(_("文件"), upload_to="submissions/%Y/%m/", max_length=255)
+    name = models.CharField(_("原文件名"), max_length=255)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小（字节）"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("上传人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("填报附件")
+        verbose_name_plural = _("填报附件")
+        ordering = ["submission", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

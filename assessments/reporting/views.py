@@ -9,14 +9,16 @@ from datetime import date
 from itertools import groupby
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from assessments.models import (
@@ -27,10 +29,12 @@ from assessments.models import (
     Period,
     ReferenceValue,
     Submission,
+    SubmissionFile,
     Value,
 )
-from assessments.reporting import errors, extensions, selectors, services
+from assessments.reporting import attachments, errors, extensions, selectors, services
 from assessments.reporting import references as reference_service
+from assessments.reporting.excel_views import UploadLimit
 from assessments.reporting.validation import Issue, ParseError, as_typed, parse_number, validate
 from portal import periods
 from portal.models import Region
@@ -225,6 +229,10 @@ def entry(request, region_code: str, year: int, quarter: int):
         "region": region,
         "period": period,
         "submission": submission,
+        "files": submission.files.all() if submission is not None else [],
+        "may_attach": submission is not None
+        and submission.status != "approved"
+        and can_enter_for(request.user, region),
         "groups": _fields(elements, raw, comments, previous, last_year, issues),
         "editable": editable and (window_open or (submission and submission.status == "returned")),
         "window_open": window_open,
@@ -327,8 +335,54 @@ def submission_detail(request, pk: int):
         "pending_below": services.pending_below(submission)
         if submission.status == "submitted"
         else [],
+        "files": submission.files.select_related("uploaded_by")
+        if may_read_audit(request.user, submission.region)
+        else [],
     }
     return render(request, "assessments/submission_detail.html", context)
+
+
+@csrf_exempt  # checked by csrf_protect below, once the upload limit is in place
+@login_required
+@require_POST
+def attach_files(request, pk: int):
+    """An official attaches supporting files to a submission (from its entry page)."""
+    handler = UploadLimit(int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 << 20)), request)
+    try:
+        request.upload_handlers.insert(0, handler)
+    except AttributeError:
+        pass
+    return _attach_files(request, pk)
+
+
+@csrf_protect
+def _attach_files(request, pk: int):
+    submission = selectors.submission_for(user=request.user, pk=pk)
+    uploads = [attachments.Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
+    try:
+        saved = attachments.attach(user=request.user, submission=submission, files=uploads)
+    except (errors.ReportingError, PermissionDenied) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("已上传 %(n)d 个附件。") % {"n": len(saved)})
+    region, period = submission.region, submission.period
+    return redirect("assessments:entry", region_code=region.code, year=period.year,
+                    quarter=period.quarter)  # fmt: skip
+
+
+@login_required
+def submission_file(request, pk: int):
+    """A submission's attachment, for the reporting chain of its region (never a department)."""
+    found = get_object_or_404(
+        SubmissionFile.objects.filter(
+            submission__in=selectors.submissions_for(user=request.user)
+        ).select_related("submission__region"),
+        pk=pk,
+    )
+    if not may_read_audit(request.user, found.submission.region):
+        raise Http404(_("文件不存在。"))
+    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name,
+                        content_type=found.content_type)  # fmt: skip
 
 
 @login_required
