@@ -12,6 +12,11 @@ urlpatterns = [
     path("", views.my_submissions, name="my_submissions"),
     path("<str:region_code>/<int:year>/<int:quarter>/", views.entry, name="entry"),
     path(
+        "<str:region_code>/<int:year>/<int:quarter>/check/",
+        views.check_figures,
+        name="check_figures",
+    ),
+    path(
         "<str:region_code>/<int:year>/<int:quarter>/extension/",
         views.request_extension,
         name="request_extension",

@@ -118,6 +118,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "assessments:decide": POST_ONLY,
     "assessments:request_extension": POST_ONLY,
     "assessments:attach_files": POST_ONLY,
+    "assessments:check_figures": POST_ONLY,
     # A submission's attachment: its reporting chain (as its audit trail), never a department.
     "assessments:submission_file": row(L, N, 200, 200, 200, 200, 200, N, N, 200, N, N),
     "assessments:decide_extension": POST_ONLY,
@@ -211,6 +212,9 @@ URLS: dict[str, Callable[[World], str]] = {
         "assessments:submission_detail", args=[w.submission.pk]
     ),
     "assessments:decide": lambda w: reverse("assessments:decide", args=[w.submission.pk]),
+    "assessments:check_figures": lambda w: reverse(
+        "assessments:check_figures", args=[GUSHAN, *_period(w)]
+    ),
     "assessments:attach_files": lambda w: reverse(
         "assessments:attach_files", args=[w.submission.pk]
     ),

@@ -5,6 +5,7 @@ reads the submissions of its region and below, but only the figures that measure
 is responsible for. Everything outside is not found (404).
 """
 
+import statistics
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -179,6 +180,22 @@ def comparison_values(
         figures(last.year, last.quarter) if last else {},
         figures(period.year - 1, period.quarter),
     )
+
+
+def peer_medians(region: Region, period: Period) -> dict[str, Decimal]:
+    """The median of each element's figure over the region's peers (the regions of its level
+    under the same parent) that have submitted this quarter, the region itself included."""
+    if region.parent_id is None:
+        return {}
+    found: dict[str, list[Decimal]] = {}
+    for code, value in Value.objects.filter(
+        submission__period=period,
+        submission__region__parent_id=region.parent_id,
+        submission__region__level=region.level,
+        submission__status__in=[Status.SUBMITTED, Status.APPROVED],
+    ).values_list("element__code", "value"):
+        found.setdefault(code, []).append(value)
+    return {code: statistics.median(values) for code, values in found.items() if len(values) > 1}
 
 
 def window_open(period: Period, region: Region, on: date | None = None) -> bool:

@@ -6,6 +6,7 @@ service's refusal into a message on the page.
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 from itertools import groupby
 from urllib.parse import urlencode
 
@@ -14,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -133,6 +134,31 @@ def _stored(submission: Submission | None) -> tuple[dict[str, str], dict[str, st
         {code: as_typed(v.value) for code, v in values.items()},
         {code: v.comment for code, v in values.items()},
     )
+
+
+@login_required
+@require_POST
+def check_figures(request, region_code: str, year: int, quarter: int):
+    """The entry form's checks as the official types: the figures typed so far, checked by the
+    same rules and in the same words as on save (validation.validate), nothing saved."""
+    region = _visible_region(request.user, region_code)
+    period = _period(year, quarter)
+    if not can_enter_for(request.user, region):
+        raise Http404(_("只有填报人可以填报数据。"))
+    elements = selectors.elements_for_region(region)
+    raw = {e.code: request.POST.get(f"v_{e.code}", "").strip() for e in elements}
+    outcome = validate(
+        selectors.element_specs(elements),
+        raw,
+        selectors.rule_specs(elements),
+        selectors.history_for(region, period),
+    )
+    issues: dict[str, list[dict]] = {}
+    for issue in outcome.issues:
+        issues.setdefault(issue.element, []).append(
+            {"level": issue.level, "message": str(issue.message)}
+        )
+    return JsonResponse({"issues": issues})
 
 
 @login_required
@@ -328,6 +354,11 @@ def submission_detail(request, pk: int):
     context = {
         "submission": submission,
         "values": values,
+        "rows": _review_rows(submission, list(values)),
+        "late": bool(
+            submission.first_submitted_at
+            and submission.first_submitted_at.date() > submission.period.closes_on
+        ),
         "audit": audit,
         "may_read_audit": may_read_audit(request.user, submission.region),
         "may_decide": can_approve_for(request.user, submission.region),
@@ -340,6 +371,42 @@ def submission_detail(request, pk: int):
         else [],
     }
     return render(request, "assessments/submission_detail.html", context)
+
+
+# A figure this far from its peers' median (relatively) is marked for the reviewer to look at.
+OUTLIER_SHARE = Decimal("0.5")
+
+
+def _plain(number: Decimal | None) -> str:
+    """A figure as the official typed it (0 stays 0, no padding); a dash when there is none."""
+    return "—" if number is None else f"{number.normalize():f}"
+
+
+def _review_rows(submission: Submission, values: list) -> list[dict]:
+    """Each figure beside last quarter's, the same quarter last year's and the peers' median,
+    with the soft-rule warnings the server applies and the official's explanation."""
+    region, period = submission.region, submission.period
+    previous, last_year = selectors.comparison_values(region, period)
+    medians = selectors.peer_medians(region, period)
+    elements = [v.element for v in values]
+    outcome = validate(
+        selectors.element_specs(elements),
+        {v.element.code: f"{v.value.normalize():f}" for v in values},
+        selectors.rule_specs(elements),
+        selectors.history_for(region, period),
+    )
+    issues: dict[str, list[Issue]] = {}
+    for issue in outcome.issues:
+        issues.setdefault(issue.element, []).append(issue)
+    rows = []
+    for v in values:
+        code = v.element.code
+        median = medians.get(code)
+        far = bool(median and abs(v.value - median) > abs(median) * OUTLIER_SHARE)
+        rows.append({"value": v, "previous": _plain(previous.get(code)),
+                     "last_year": _plain(last_year.get(code)), "median": _plain(median),
+                     "far": far, "issues": issues.get(code, [])})  # fmt: skip
+    return rows
 
 
 @csrf_exempt  # checked by csrf_protect below, once the upload limit is in place
