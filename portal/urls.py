@@ -38,6 +38,7 @@ urlpatterns = [
     path("dashboard/", include("assessments.dashboard.urls", namespace="dashboard")),
     path("season/", include("assessments.season.urls", namespace="season")),
     path("help/", include("assessments.guide.urls")),
+    path("search/", include("targets.search_urls")),
     path("api/", include("portal.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -8,9 +8,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from portal import periods
-from portal.scoping import can_manage_documents_for, visible_regions
+from portal.scoping import can_manage_documents_for, may_open_dashboard, visible_regions
 from portal.uploads import UploadRejected
-from targets import drafting, selectors, services
+from targets import drafting, search, selectors, services
 from targets.forms import HeaderForm, NewDraftForm, TargetFormSet, TaskForm, TaskFormSet
 from targets.markup import Mark, find_mark, segment
 from targets.models import DocumentDraft, DraftStatus
@@ -261,3 +261,20 @@ def carry_forward(request, pk: int):
         _("已设置：到期后继续考核。") if carried else _("已设置：到期后不再考核（已到期）。"),
     )
     return redirect("targets:document_detail", pk=document.pk)
+
+
+@login_required
+def search_page(request):
+    """One search box for the whole portal: what the user may open, by kind."""
+    text = request.GET.get("q", "")
+    found = search.search(user=request.user, text=text)
+    return render(
+        request,
+        "targets/search.html",
+        {
+            "q": text.strip()[: search.MAX_QUERY],
+            "found": found,
+            "limit": search.LIMIT,
+            "dashboard": may_open_dashboard(request.user),
+        },
+    )

@@ -98,6 +98,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "password_reset_confirm": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "password_reset_complete": row(200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
     "help": EVERYONE,
+    "search": EVERYONE,  # each user finds only what they may open (tests/targets/test_search)
     # One's own notices (a notice of another user is not found: tests/assessments/test_notices).
     "notices": EVERYONE,
     "notice_open": POST_ONLY,
@@ -153,6 +154,9 @@ EXPECTED: dict[str, dict[str, object]] = {
     "workspace:exports": ANY_OFFICE,
     "workspace:rankings": JINAN_OFFICES,  # 晋安区's rulebook for its towns
     "workspace:briefing": JINAN_OFFICES,  # ?region=350111
+    "workspace:completeness_xlsx": JINAN_OFFICES,  # ?region=350111
+    "workspace:progress_xlsx": ANY_OFFICE,  # the departments each office follows
+    "workspace:warnings_xlsx": ANY_OFFICE,  # the warnings of the office's own region and below
     # The office dashboard.
     "dashboard:home": ANY_OFFICE,
     "dashboard:region": JINAN_OFFICES,
@@ -196,6 +200,7 @@ URLS: dict[str, Callable[[World], str]] = {
     ),
     "password_reset_complete": lambda w: reverse("password_reset_complete"),
     "help": lambda w: reverse("help"),
+    "search": lambda w: reverse("search") + "?q=质量",
     "notices": lambda w: reverse("notices"),
     "notice_open": lambda w: reverse("notice_open", args=[1]),
     "notices_read_all": lambda w: reverse("notices_read_all"),
@@ -259,6 +264,11 @@ URLS: dict[str, Callable[[World], str]] = {
     "workspace:exports": lambda w: reverse("workspace:exports"),
     "workspace:rankings": lambda w: reverse("workspace:rankings", args=[w.rulebook.pk]),
     "workspace:briefing": lambda w: reverse("workspace:briefing") + f"?region={JINAN}",
+    "workspace:completeness_xlsx": lambda w: (
+        reverse("workspace:completeness_xlsx") + f"?region={JINAN}&period={w.period.label}"
+    ),
+    "workspace:progress_xlsx": lambda w: reverse("workspace:progress_xlsx"),
+    "workspace:warnings_xlsx": lambda w: reverse("workspace:warnings_xlsx") + "?year=2026",
     "dashboard:home": lambda w: reverse("dashboard:home"),
     "dashboard:region": lambda w: reverse("dashboard:region", args=[JINAN]),
     "dashboard:targets_data": lambda w: reverse("dashboard:targets_data", args=[JINAN]),

@@ -5,12 +5,10 @@ import io
 from django.db.models import Count, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
+from assessments.exports import sheets
 from assessments.models import (
     Method,
     Rulebook,
@@ -20,9 +18,8 @@ from assessments.models import (
 from assessments.scoring import results
 from portal.models import Region, RegionLevel
 from portal.scoping import export_q
-from portal.spreadsheets import string_cell
 
-BOLD = Font(bold=True)
+BOLD = sheets.BOLD
 
 
 def rulebooks_for(*, user) -> QuerySet[Rulebook]:
@@ -58,19 +55,6 @@ def ranking_rows(rulebook: Rulebook) -> list:
     return results.shown_for(rulebook).results
 
 
-def _sheet(workbook, title: str, widths: list[int]):
-    sheet = workbook.create_sheet(title)
-    for number, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    sheet.freeze_panes = "A2"
-    return sheet
-
-
-def _row(sheet, values: list, **style) -> list:
-    """Text through ``string_cell`` (escaped, typed as text); numbers and dates as they are."""
-    return [string_cell(sheet, v, **style) if isinstance(v, str | Promise) else v for v in values]
-
-
 def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
     """The rulebook's results: rank, region, score, grade, veto and the points of every item;
     then the items themselves and a sheet saying what the file is."""
@@ -95,11 +79,11 @@ def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
         % {"code": i.code, "name": i.name, "points": f"{i.points.normalize():f}"}
         for i in items
     ]
-    sheet = _sheet(workbook, _("考核结果"), [7, 12, 16, 9, 7, 9, 40, 11] + [18] * len(items))
-    sheet.append(_row(sheet, header, font=BOLD))
+    sheet = sheets.sheet(workbook, _("考核结果"), [7, 12, 16, 9, 7, 9, 40, 11] + [18] * len(items))
+    sheet.append(sheets.row(sheet, header, font=BOLD))
     for result in rows:
         sheet.append(
-            _row(
+            sheets.row(
                 sheet,
                 [
                     result.rank,
@@ -115,9 +99,9 @@ def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
             )
         )
 
-    rules = _sheet(workbook, _("评分细则"), [9, 9, 40, 8, 30, 20, 30, 9, 10, 40, 20])
+    rules = sheets.sheet(workbook, _("评分细则"), [9, 9, 40, 8, 30, 20, 30, 9, 10, 40, 20])
     rules.append(
-        _row(
+        sheets.row(
             rules,
             [
                 _("编号"),
@@ -140,7 +124,7 @@ def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
     ).order_by("order", "code")
     for item in all_items:
         rules.append(
-            _row(
+            sheets.row(
                 rules,
                 [
                     item.code,
@@ -158,7 +142,7 @@ def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
             )
         )
 
-    about = _sheet(workbook, _("说明"), [16, 60])
+    about = sheets.sheet(workbook, _("说明"), [16, 60])
     publication = shown.publication
     run = publication.run if publication else (rows[0].run if rows else None)
     finished = timezone.localtime(run.finished_at) if run and run.finished_at else None
@@ -186,7 +170,7 @@ def rankings_workbook(*, rulebook: Rulebook, user=None) -> bytes:
         (_("导出人"), exported_by),
     ]
     for number, (key, value) in enumerate(lines):
-        about.append(_row(about, [key, value], **({"font": BOLD} if number == 0 else {})))
+        about.append(sheets.row(about, [key, value], **({"font": BOLD} if number == 0 else {})))
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -9,6 +9,8 @@ from django.views.decorators.http import require_GET
 
 from assessments.exports import briefing as briefing_report
 from assessments.exports import rankings as ranking_export
+from assessments.exports import tables
+from assessments.models import Period
 from portal import periods
 from portal.models import Region
 from portal.periods import Quarter
@@ -79,3 +81,61 @@ def briefing(request):
         quarter = Quarter.of(periods.today()).previous()
     report = briefing_report.briefing(user=user, region=region, quarter=quarter)
     return render(request, "exports/briefing.html", {"report": report})
+
+
+def _xlsx(data: bytes, filename: str, fallback: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition(filename, fallback)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _exporting_region(request) -> Region:
+    user = request.user
+    if not may_export(user):
+        raise Http404(_("您没有可导出的报表。"))
+    code = request.GET.get("region") or (user.region.code if user.region_id else "")
+    region = Region.objects.filter(code=code).first()
+    if region is None and is_unrestricted(user) and not code:
+        region = Region.objects.filter(parent__isnull=True).order_by("code").first()
+    if region is None or not can_export_for(user, region):
+        raise Http404(_("区划不存在或不在您的权限范围内"))
+    return region
+
+
+@login_required
+@require_GET
+def completeness_xlsx(request):
+    """``?region=<code>&period=<2026Q3>``: who reported, on time or late, and who did not."""
+    region = _exporting_region(request)
+    quarter = Quarter.parse(request.GET.get("period", "")) or Quarter.of(periods.today()).previous()
+    period = Period.objects.filter(year=quarter.year, quarter=quarter.quarter).first()
+    if period is None:
+        raise Http404(_("该季度尚未设置填报期"))
+    data = tables.completeness_workbook(user=request.user, region=region, period=period)
+    return _xlsx(data, _("%(region)s%(quarter)s填报进度.xlsx") % {"region": region.name,
+                                                              "quarter": quarter.label},
+                 f"completeness_{region.code}_{quarter.label}.xlsx")  # fmt: skip
+
+
+@login_required
+@require_GET
+def progress_xlsx(request):
+    """The departments the office follows: owed, reported and overdue progress reports."""
+    if not may_export(request.user):
+        raise Http404(_("您没有可导出的报表。"))
+    data = tables.progress_workbook(user=request.user)
+    return _xlsx(data, _("部门工作进展.xlsx"), "department_progress.xlsx")
+
+
+@login_required
+@require_GET
+def warnings_xlsx(request):
+    """``?year=2026``: the year's yellow and red warnings of the user's region and below."""
+    if not may_export(request.user):
+        raise Http404(_("您没有可导出的报表。"))
+    year = periods.parse_year(request.GET.get("year"), periods.today().year)
+    if year is None:
+        raise Http404(_("年度格式应为四位数字，如 2026。"))
+    data = tables.warnings_workbook(user=request.user, year=year)
+    return _xlsx(data, _("%(year)d年预警.xlsx") % {"year": year}, f"warnings_{year}.xlsx")

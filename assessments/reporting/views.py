@@ -14,7 +14,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
+from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Q
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -29,6 +31,7 @@ from assessments.models import (
     Indicator,
     Period,
     ReferenceValue,
+    Status,
     Submission,
     SubmissionFile,
     Value,
@@ -84,11 +87,27 @@ def my_submissions(request):
         }
         for region in regions:
             rows.append((region, [(p, existing.get((region.pk, p.pk))) for p in periods]))
-    recent = selectors.submissions_for(user=user).order_by("-updated_at")[:20]
+    # Every submission the user may open, newest change first: filtered, twenty to a page.
+    recent = selectors.submissions_for(user=user).select_related("region", "period")
+    status = request.GET.get("status", "")
+    if status in Status.values:
+        recent = recent.filter(status=status)
+    name = request.GET.get("q", "").replace("\x00", "").strip()[:50]
+    if name:
+        recent = recent.filter(Q(region__name__icontains=name) | Q(region__code__startswith=name))
+    page = Paginator(recent.order_by("-updated_at", "-pk"), 20).get_page(request.GET.get("page"))
     return render(
         request,
         "assessments/my_submissions.html",
-        {"period": period, "periods": periods, "rows": rows, "recent": recent},
+        {
+            "period": period,
+            "periods": periods,
+            "rows": rows,
+            "recent": page,
+            "statuses": Status.choices,
+            "status": status,
+            "q": name,
+        },
     )
 
 
