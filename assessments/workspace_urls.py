@@ -12,6 +12,7 @@ urlpatterns = [
     path("exports/", export_views.index, name="exports"),
     path("exports/rankings/<int:pk>.xlsx", export_views.rankings, name="rankings"),
     path("exports/briefing/", export_views.briefing, name="briefing"),
+    path("exports/briefing.docx", export_views.briefing_docx, name="briefing_docx"),
     path("exports/completeness.xlsx", export_views.completeness_xlsx, name="completeness_xlsx"),
     path("exports/progress.xlsx", export_views.progress_xlsx, name="progress_xlsx"),
     path("exports/warnings.xlsx", export_views.warnings_xlsx, name="warnings_xlsx"),

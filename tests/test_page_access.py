@@ -154,6 +154,7 @@ EXPECTED: dict[str, dict[str, object]] = {
     "workspace:exports": ANY_OFFICE,
     "workspace:rankings": JINAN_OFFICES,  # 晋安区's rulebook for its towns
     "workspace:briefing": JINAN_OFFICES,  # ?region=350111
+    "workspace:briefing_docx": JINAN_OFFICES,  # ?region=350111
     "workspace:completeness_xlsx": JINAN_OFFICES,  # ?region=350111
     "workspace:progress_xlsx": ANY_OFFICE,  # the departments each office follows
     "workspace:warnings_xlsx": ANY_OFFICE,  # the warnings of the office's own region and below
@@ -264,6 +265,7 @@ URLS: dict[str, Callable[[World], str]] = {
     "workspace:exports": lambda w: reverse("workspace:exports"),
     "workspace:rankings": lambda w: reverse("workspace:rankings", args=[w.rulebook.pk]),
     "workspace:briefing": lambda w: reverse("workspace:briefing") + f"?region={JINAN}",
+    "workspace:briefing_docx": lambda w: reverse("workspace:briefing_docx") + f"?region={JINAN}",
     "workspace:completeness_xlsx": lambda w: (
         reverse("workspace:completeness_xlsx") + f"?region={JINAN}&period={w.period.label}"
     ),

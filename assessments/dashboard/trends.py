@@ -141,7 +141,7 @@ def expected_reporters(region: Region, elements: list[DataElement]) -> dict[int,
     return expected
 
 
-def _element_info(element: DataElement) -> ElementInfo:
+def element_info(element: DataElement) -> ElementInfo:
     return ElementInfo(
         id=element.pk, averaged="avg" in {element.time_aggregation, element.region_aggregation}
     )
@@ -181,8 +181,8 @@ def trends(
     infos = {
         pk: IndicatorInfo(
             code=i.code,
-            numerator=_element_info(i.numerator),
-            denominator=_element_info(i.denominator) if i.denominator_id else None,
+            numerator=element_info(i.numerator),
+            denominator=element_info(i.denominator) if i.denominator_id else None,
             scale=float(i.scale),
         )
         for pk, i in indicators.items()

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from openpyxl.styles import Font
 
+from assessments.exports import summary as summaries
 from assessments.models import (
     Period,
     Submission,
@@ -82,14 +83,29 @@ class BriefingPage:
     def unknown(self) -> int:
         return self.count(UNKNOWN)
 
+    @property
+    def has_content(self) -> bool:
+        """Whether the region needs a page of its own: targets, warnings or departments'
+        progress to show (who reported late or not at all is said on page one)."""
+        return bool(self.states or self.warnings or self.departments)
+
 
 @dataclass
 class Briefing:
+    """Page one (the summary), then the region's own page and a page for each region below it
+    that has something to report; the others are named in the summary."""
+
     region: Region
     quarter: Quarter
     period: Period | None
     pages: list[BriefingPage]
     generated_at: datetime
+    summary: summaries.Summary | None = None
+    omitted: list[Region] = field(default_factory=list)
+
+    @property
+    def omitted_names(self) -> list[str]:
+        return [region.name for region in self.omitted]
 
 
 def _submission_state(submission: Submission | None, period: Period) -> str:
@@ -173,10 +189,20 @@ def briefing(*, user, region: Region, quarter: Quarter) -> Briefing:
                 departments=progress[r.pk],
             )
         )
+    own = pages[0]
+    summary = summaries.summary(
+        region=region,
+        quarter=quarter,
+        own_states=own.states,
+        warnings=[w for page in pages for w in page.warnings],
+        reporting=own.reporting,
+    )
     return Briefing(
         region=region,
         quarter=quarter,
         period=period,
-        pages=pages,
+        pages=[page for page in pages if page.has_content],
         generated_at=timezone.localtime(),
+        summary=summary,
+        omitted=[page.region for page in pages[1:] if not page.has_content],
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from assessments.exports import briefing as briefing_report
+from assessments.exports import briefing_docx as briefing_docx_report
 from assessments.exports import rankings as ranking_export
 from assessments.exports import tables
 from assessments.models import Period
@@ -139,3 +140,25 @@ def warnings_xlsx(request):
         raise Http404(_("年度格式应为四位数字，如 2026。"))
     data = tables.warnings_workbook(user=request.user, year=year)
     return _xlsx(data, _("%(year)d年预警.xlsx") % {"year": year}, f"warnings_{year}.xlsx")
+
+
+@login_required
+@require_GET
+def briefing_docx(request):
+    """The briefing of ``?region=&quarter=`` as a Word document in the official layout."""
+    region = _exporting_region(request)
+    quarter = (
+        Quarter.parse(request.GET.get("quarter", "")) or Quarter.of(periods.today()).previous()
+    )
+    report = briefing_report.briefing(user=request.user, region=region, quarter=quarter)
+    response = HttpResponse(
+        briefing_docx_report.briefing_document(report),
+        content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    )
+    filename = _("%(region)s%(quarter)s质量工作简报.docx") % {"region": region.name,
+                                                          "quarter": quarter}  # fmt: skip
+    response["Content-Disposition"] = content_disposition(
+        filename, f"briefing_{region.code}_{quarter.label}.docx"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -18,7 +18,11 @@ import pytest
 from django.conf import settings
 from django.db import connections
 
+from assessments.devdata.demo import generate_demo_data
 from assessments.models import Period
+from assessments.scoring import runs
+from portal import periods
+from portal.models import Role
 from portal.periods import today
 
 try:
@@ -195,3 +199,17 @@ def open_period(transactional_db):
         opens_on=today() - timedelta(days=5),
         closes_on=today() + timedelta(days=5),
     )
+
+
+@pytest.fixture
+def demo_quarter(transactional_db, make_user):
+    """The demo's quarters and figures (devdata.demo) on the reference regions, every year run,
+    with the offices and officials that the browser tests sign in as."""
+    make_user(role=Role.OFFICE, region="350000", username="fj-office")
+    make_user(role=Role.OFFICE, region="350100", username="fz-office")
+    make_user(role=Role.OFFICE, region=JINAN, username="jinan-office")
+    make_user(role=Role.REGION_OFFICIAL, region=JINAN, username="jinan-official")
+    make_user(role=Role.REGION_OFFICIAL, region=GUSHAN, username="gushan-official")
+    generate_demo_data(today=periods.today())
+    for year in sorted(set(Period.objects.values_list("year", flat=True))):
+        runs.run_year(year=year, trigger="demo")

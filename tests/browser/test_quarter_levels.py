@@ -8,29 +8,13 @@ import io
 import openpyxl
 import pytest
 
-from assessments.devdata.demo import generate_demo_data
 from assessments.models import Period
-from assessments.scoring import runs
-from portal import periods
-from portal.models import Role
 
 from .conftest import GUSHAN, JINAN, expect, log_in
 
 pytestmark = pytest.mark.browser
 
 LEVELS = {"province": "350000", "city": "350100", "district": JINAN, "town": GUSHAN}
-
-
-@pytest.fixture
-def demo_quarter(transactional_db, make_user):
-    make_user(role=Role.OFFICE, region="350000", username="fj-office")
-    make_user(role=Role.OFFICE, region="350100", username="fz-office")
-    make_user(role=Role.OFFICE, region=JINAN, username="jinan-office")
-    make_user(role=Role.REGION_OFFICIAL, region=JINAN, username="jinan-official")
-    make_user(role=Role.REGION_OFFICIAL, region=GUSHAN, username="gushan-official")
-    generate_demo_data(today=periods.today())
-    for year in sorted(set(Period.objects.values_list("year", flat=True))):
-        runs.run_year(year=year, trigger="demo")
 
 
 def test_every_level_shows_its_own_region(page, shoot, demo_quarter):
