@@ -24,6 +24,9 @@ from assessments.models import (
     ReferenceValue,
     Rulebook,
     RuleItem,
+    Season,
+    SeasonLog,
+    SeasonUnit,
     Submission,
     TargetMeasure,
     Value,
@@ -301,4 +304,40 @@ class ProgressReminderAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in ProgressReminder._meta.fields]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+class SeasonUnitInline(admin.TabularInline):
+    model = SeasonUnit
+    extra = 0
+    fields = ["region", "department", "self_status", "submitted_at"]
+    readonly_fields = fields
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Season)
+class SeasonAdmin(admin.ModelAdmin):
+    """The season's windows can be corrected here; its steps are taken on its pages (/season/),
+    where the gate and the services decide, and its log is read-only."""
+
+    list_display = ["rulebook", "stage", "self_until", "review_until", "publicity_until",
+                    "rectify_due"]  # fmt: skip
+    list_filter = ["stage"]
+    readonly_fields = ["rulebook", "stage", "publication", "created_by", "created_at"]
+    inlines = [SeasonUnitInline]
+
+
+@admin.register(SeasonLog)
+class SeasonLogAdmin(admin.ModelAdmin):
+    list_display = ["at", "season", "unit", "item_code", "action", "detail", "user"]
+    list_filter = ["action"]
+    readonly_fields = [f.name for f in SeasonLog._meta.fields]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
         return False

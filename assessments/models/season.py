@@ -6,6 +6,7 @@ An assessed unit is a region (a rulebook of the regions below an office) or a de
 rulebook of a government's departments); ``SeasonUnit`` holds exactly one of the two."""
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -72,6 +73,14 @@ class Season(models.Model):
     @property
     def year(self) -> int:
         return self.rulebook.year
+
+    def clean(self) -> None:
+        super().clean()
+        dates = [self.self_until, self.review_until, self.publicity_until, self.rectify_due]
+        if None not in dates and dates != sorted(dates):
+            raise ValidationError(
+                _("各阶段截止日应依次为：自评截止 ≤ 评审截止 ≤ 公示截止 ≤ 整改期限。")
+            )
 
     def reached(self, stage: str) -> bool:
         return STAGE_ORDER.index(self.stage) >= STAGE_ORDER.index(stage)

@@ -448,3 +448,23 @@ def test_reminders_go_once_to_who_still_owes_a_step(book, people, mailoutbox):
     assert reminders.send_season_reminders(on=on).sent == 2
     assert sorted(m.to[0] for m in mailoutbox[1:]) == ["finance@example.gov.cn",
                                                        "office@example.gov.cn"]  # fmt: skip
+
+
+def test_the_admin_shows_a_season_and_refuses_windows_out_of_order(client, book, people,
+                                                                    admin_user):  # fmt: skip
+    season = _open(book, people["office"])
+    client.force_login(admin_user)
+    url = reverse("admin:assessments_season_change", args=[season.pk])
+    assert client.get(url).status_code == 200
+    assert client.get(reverse("admin:assessments_seasonlog_changelist")).status_code == 200
+    data = {
+        "self_until": season.review_until + timedelta(days=1),
+        "review_until": season.review_until,
+        "publicity_until": season.publicity_until,
+        "rectify_bottom": 1,
+        "rectify_due": season.rectify_due,
+        "units-TOTAL_FORMS": "0",
+        "units-INITIAL_FORMS": "0",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 200 and "自评截止 ≤ 评审截止" in response.content.decode()
