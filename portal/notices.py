@@ -36,6 +36,11 @@ KINDS = {
     ),
     "extension_granted": gettext_lazy("%(region)s %(period)s的延期申请已批准，可填报至 %(until)s"),
     "extension_refused": gettext_lazy("%(region)s %(period)s的延期申请未获批准：%(note)s"),
+    "season_returned": gettext_lazy("%(rulebook)s：项目 %(item)s 被退回补充材料：%(reason)s"),
+    "season_publicity": gettext_lazy(
+        "%(rulebook)s 进入公示，%(unit)s 可查看逐项得分，异议请于 %(until)s 前提出"
+    ),
+    "objection_answered": gettext_lazy("%(rulebook)s：对项目 %(item)s 的异议已答复：%(answer)s"),
     "season_published": gettext_lazy(
         "%(rulebook)s 最终结果已发布：%(unit)s 得分 %(total)s，等次 %(grade)s，第 %(rank)s 名"
     ),

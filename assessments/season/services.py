@@ -380,6 +380,18 @@ def return_item(*, appraisal: Appraisal, user, reason: str, on: date | None = No
         appraisal.state = AppraisalState.RETURNED
         appraisal.return_reason = reason
         appraisal.save(update_fields=["state", "return_reason"])
+        unit = appraisal.unit
+        times = SeasonLog.objects.filter(
+            season=unit.season, unit=unit, item_code=appraisal.item.code, action="return"
+        ).count()
+        notices.notify(
+            unit_users(unit),
+            kind="season_returned",
+            params={"rulebook": str(unit.season.rulebook), "item": appraisal.item.code,
+                    "reason": reason},
+            link=reverse("season:unit", args=[unit.pk]) + f"#item-{appraisal.item_id}",
+            key=f"season_returned:{appraisal.pk}:{times}",
+        )  # fmt: skip
         _log(
             appraisal.unit.season,
             "return",
@@ -503,6 +515,16 @@ def advance(*, season: Season, user) -> Season:
                 )
         if target == Stage.FINAL:
             _publish(season, user)
+        if target == Stage.PUBLICITY:
+            for unit in season.units.select_related("region", "department"):
+                notices.notify(
+                    unit_users(unit),
+                    kind="season_publicity",
+                    params={"rulebook": str(season.rulebook), "unit": unit.name,
+                            "until": f"{season.publicity_until:%Y-%m-%d}"},
+                    link=reverse("season:unit", args=[unit.pk]),
+                    key=f"season_publicity:{season.pk}",
+                )  # fmt: skip
         season.stage = target
         season.save(update_fields=["stage", "publication"])
         _log(season, "stage", user, detail=str(Stage(target).label))
@@ -661,6 +683,13 @@ def answer(*, objection: Objection, user, change: bool, new_score, text: str) ->
         objection.answered_by = user
         objection.answered_at = timezone.now()
         objection.save()
+        notices.notify(
+            unit_users(objection.unit),
+            kind="objection_answered",
+            params={"rulebook": str(season.rulebook), "item": objection.item.code, "answer": text},
+            link=reverse("season:unit", args=[objection.unit_id]) + f"#item-{objection.item_id}",
+            key=f"objection_answered:{objection.pk}",
+        )
         _log(
             season,
             "answer",

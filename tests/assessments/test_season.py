@@ -32,7 +32,7 @@ from assessments.scoring import judged
 from assessments.season import services
 from assessments.season.totals import Rules, UnitScores, totals
 from portal import periods
-from portal.models import Department, Region, Role
+from portal.models import Department, Notice, Region, Role
 
 pytestmark = pytest.mark.django_db
 
@@ -258,6 +258,16 @@ def test_a_whole_departments_season_by_hand(book, people, settings, tmp_path):
     assert rectification.unit.department.short_name == "市质监局直属二分局"
     assert rectification.due_on == season.rectify_due
     assert SeasonFile.objects.filter(appraisal__unit__season=season).count() == 2
+    # The units heard of each step that concerned them, once: the branch of its return, both of
+    # the publicity, 区财政局 of its answer, both of the final result.
+    kinds = sorted(Notice.objects.filter(user__in=[branch, finance]).values_list(
+        "user__username", "kind"))  # fmt: skip
+    assert kinds == sorted([
+        (branch.username, "season_returned"), (branch.username, "season_publicity"),
+        (finance.username, "season_publicity"), (finance.username, "objection_answered"),
+        (branch.username, "season_published"), (finance.username, "season_published"),
+    ])  # fmt: skip
+    assert not Notice.objects.filter(user=people["outsider"]).exists()
     actions = set(SeasonLog.objects.filter(season=season).values_list("action", flat=True))
     assert {"open", "self", "submit", "return", "resubmit", "review", "adjust", "object",
             "answer", "stage", "rectify"} <= actions  # fmt: skip
