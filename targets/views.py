@@ -2,6 +2,8 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -18,11 +20,18 @@ from targets.models import DocumentDraft, DraftStatus
 
 @login_required
 def document_list(request):
+    """The documents the user reads, filtered by title or 文号, thirty to a page."""
     year = periods.today().year
-    documents = list(selectors.documents_for(user=request.user))
-    for document in documents:
+    documents = selectors.documents_for(user=request.user)
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:50]
+    if text:
+        documents = documents.filter(Q(title__icontains=text) | Q(doc_number__icontains=text))
+    page = Paginator(documents, 30).get_page(request.GET.get("page"))
+    for document in page:
         document.expired = document.expired_in(year)
-    return render(request, "targets/document_list.html", {"documents": documents})
+    return render(
+        request, "targets/document_list.html", {"documents": page, "page": page, "q": text}
+    )
 
 
 @login_required

@@ -518,12 +518,25 @@ def decide(request, pk: int):
 @login_required
 def approval_queue(request):
     """Submitted figures waiting for this office."""
-    queue = selectors.approval_queue(user=request.user)
-    rows = [(s, services.pending_below(s)) for s in queue[:200]]
+    queue = selectors.approval_queue(user=request.user).select_related("region", "period")
+    text = request.GET.get("q", "").replace("\x00", "").strip()[:50]
+    if text:
+        queue = queue.filter(Q(region__name__icontains=text) | Q(region__code__startswith=text))
+    quarter = Quarter.parse(request.GET.get("period", ""))
+    if quarter is not None:
+        queue = queue.filter(period__year=quarter.year, period__quarter=quarter.quarter)
+    page = Paginator(queue, 50).get_page(request.GET.get("page"))
+    rows = [(s, services.pending_below(s)) for s in page]
     return render(
         request,
         "assessments/approval_queue.html",
-        {"rows": rows, "extensions": extensions.pending_for(user=request.user)},
+        {
+            "rows": rows,
+            "page": page,
+            "q": text,
+            "period": quarter.label if quarter else "",
+            "extensions": extensions.pending_for(user=request.user),
+        },
     )
 
 

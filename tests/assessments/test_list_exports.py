@@ -78,3 +78,21 @@ def test_recent_submissions_filter_and_page(client, people, period):
     assert "鼓山镇" not in client.get(url, {"q": "新店"}).content.decode().split('id="recent"')[1]
     assert client.get(url, {"page": "99", "status": "nonsense"}).status_code == 200
     assert draft.pk
+
+
+def test_the_queue_and_the_documents_filter_and_page(client, people, period, make_user):
+    town = Region.objects.get(code=GUSHAN)
+    submission = services.open_submission(user=people["town"], region=town, period=period)
+    services.save_figures(user=people["town"], submission=submission, version=1,
+                          figures=TOWN_FIGURES)  # fmt: skip
+    services.submit(user=people["town"], submission=submission, version=2)
+    client.force_login(people["district_office"])
+    url = reverse("assessments:approval_queue")
+    assert "鼓山镇" in client.get(url, {"q": "鼓山"}).content.decode()
+    assert "鼓山镇" not in client.get(url, {"q": "新店"}).content.decode()
+    assert "鼓山镇" not in client.get(url, {"period": "2089Q4"}).content.decode()
+    assert "鼓山镇" in client.get(url, {"period": period.label}).content.decode()
+    documents = reverse("targets:document_list")
+    page = client.get(documents, {"q": "榕晋政"}).content.decode()
+    assert "关于实施质量强区提升产品质量的意见" in page and "宝坻" not in page
+    assert client.get(documents, {"page": "x"}).status_code == 200
