@@ -3,7 +3,13 @@ office's assessment runs, which sit beside it in the menu."""
 
 from django.urls import path
 
-from assessments.reporting import excel_views, measure_views, views
+from assessments.reporting import (
+    attachment_views,
+    excel_views,
+    extension_views,
+    measure_views,
+    views,
+)
 from assessments.scoring import publication_views, rulebook_views
 from assessments.scoring import views as run_views
 
@@ -18,13 +24,13 @@ urlpatterns = [
     ),
     path(
         "<str:region_code>/<int:year>/<int:quarter>/extension/",
-        views.request_extension,
+        extension_views.request_extension,
         name="request_extension",
     ),
-    path("extension/<int:pk>/", views.decide_extension, name="decide_extension"),
+    path("extension/<int:pk>/", extension_views.decide_extension, name="decide_extension"),
     path("submission/<int:pk>/", views.submission_detail, name="submission_detail"),
-    path("submission/<int:pk>/files/", views.attach_files, name="attach_files"),
-    path("files/<int:pk>/", views.submission_file, name="submission_file"),
+    path("submission/<int:pk>/files/", attachment_views.attach_files, name="attach_files"),
+    path("files/<int:pk>/", attachment_views.submission_file, name="submission_file"),
     path("submission/<int:pk>/decide/", views.decide, name="decide"),
     path("queue/", views.approval_queue, name="approval_queue"),
     path("completeness/", views.completeness_report, name="completeness"),

@@ -4,10 +4,13 @@ is checked here, with the same words."""
 
 import hashlib
 import unicodedata
+import uuid
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils.translation import gettext as _
 
 from portal.uploads import UploadRejected, ZipLimits, check_office, docx, xlsx
@@ -42,6 +45,14 @@ _MAGIC = {
 }
 # Office files are inspected as every upload is (portal.uploads.check_office).
 _OFFICE_FORMAT = {WORD: docx, EXCEL: xlsx}
+
+
+@dataclass(frozen=True)
+class Upload:
+    """An uploaded file as the services see it: the name the user gave and its bytes."""
+
+    name: str
+    data: bytes
 
 
 @dataclass(frozen=True)
@@ -116,3 +127,51 @@ def evidence_limits() -> ZipLimits:
     return ZipLimits(
         max_uncompressed=int(getattr(settings, "EVIDENCE_MAX_UNCOMPRESSED_BYTES", 50 * 1024 * 1024))
     )
+
+
+def max_file_bytes() -> int:
+    """The size limit of one evidence file (settings.EVIDENCE_MAX_BYTES)."""
+    return int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
+
+
+def oversize_message() -> str:
+    """What the user reads when a file was over the limit and nothing was saved."""
+    return _("文件过大，单个文件上限为 %(max)g MB；没有保存任何内容。") % {
+        "max": max_file_bytes() / 1024 / 1024
+    }
+
+
+def check_all(files) -> list[tuple[CheckedEvidence, bytes]]:
+    """Every upload (objects with ``name`` and ``data``) checked before any is stored; the first
+    refused one raises EvidenceRejected."""
+    limits, max_bytes = evidence_limits(), max_file_bytes()
+    return [
+        (check_evidence(f.name, f.data, max_bytes=max_bytes, limits=limits), f.data) for f in files
+    ]
+
+
+class StoredFiles:
+    """Writes checked files under generated names (the user's name never reaches the file
+    system) and, used as a context manager around the transaction that records them, removes
+    them again when it fails: nothing is half-saved."""
+
+    def __init__(self):
+        self.names: list[str] = []
+
+    def save(self, row, evidence: CheckedEvidence, data: bytes):
+        """Fill a file row (name, type, size, digest) from its check, write it, save the row."""
+        row.name, row.content_type = evidence.name, evidence.content_type
+        row.size, row.sha256 = evidence.size, evidence.sha256
+        row.file.save(f"{uuid.uuid4().hex}{evidence.extension}", ContentFile(data), save=False)
+        self.names.append(row.file.name)
+        row.save()
+        return row
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, error, trace):
+        if kind is not None:
+            for name in self.names:
+                default_storage.delete(name)
+        return False

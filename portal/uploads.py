@@ -8,8 +8,11 @@ compressed or too many members, before pandas, openpyxl or python-docx open it.
 import io
 import zipfile
 from dataclasses import dataclass
+from functools import wraps
 
+from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
@@ -112,3 +115,64 @@ def check_office(data: bytes, kind: OfficeKind, limits: ZipLimits = ZipLimits())
             raise UploadRejected(_("文件结构异常（解压后体积异常庞大），疑似压缩炸弹，已拒绝。"))
     if total > limits.max_uncompressed:
         raise UploadRejected(_("文件结构异常（解压后体积异常庞大），疑似压缩炸弹，已拒绝。"))
+
+
+# --- The size of an upload, while it streams in -----------------------------------------------
+
+
+class UploadLimit(FileUploadHandler):
+    """Stops reading an uploaded file as soon as it is larger than the limit: the rest of it is
+    skipped, never stored, and the view reports the refusal."""
+
+    def __init__(self, max_bytes: int, request=None):
+        super().__init__(request)
+        self.max_bytes = max_bytes
+        self.exceeded = False
+
+    def new_file(self, field_name, file_name, content_type, content_length, *args, **kwargs):
+        super().new_file(field_name, file_name, content_type, content_length, *args, **kwargs)
+        if content_length is not None and content_length > self.max_bytes:
+            self.exceeded = True
+            raise SkipFile
+
+    def receive_data_chunk(self, raw_data, start):
+        if start + len(raw_data) > self.max_bytes:
+            self.exceeded = True
+            raise SkipFile
+        return raw_data
+
+    def file_complete(self, file_size):
+        return None
+
+
+def limited_upload(max_bytes):
+    """View decorator: refuse an uploaded file larger than ``max_bytes()`` while it streams in
+    (before CSRF reads the body, so the check is installed first and CSRF checked after it).
+    The view finds the handler as ``request.upload_limit`` and asks ``too_large``."""
+
+    def decorate(view):
+        protected = csrf_protect(view)
+
+        @csrf_exempt
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            handler = UploadLimit(max_bytes(), request)
+            try:
+                request.upload_handlers.insert(0, handler)
+            except AttributeError:  # the body has been read already; sizes are checked after
+                pass
+            request.upload_limit = handler
+            return protected(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorate
+
+
+def too_large(request, field: str = "files") -> bool:
+    """Whether a file of the request was over the limit (skipped while streaming, or read whole
+    before the limit was in place)."""
+    handler = getattr(request, "upload_limit", None)
+    if handler is None:
+        return False
+    return handler.exceeded or any(f.size > handler.max_bytes for f in request.FILES.getlist(field))

@@ -53,11 +53,7 @@ def rankings(request, pk: int):
     """The rulebook's rankings and scores as an .xlsx download."""
     rulebook = ranking_export.rulebook_for(user=request.user, pk=pk)
     data = ranking_export.rankings_workbook(rulebook=rulebook, user=request.user)
-    filename, fallback = ranking_export.rankings_filename(rulebook)
-    response = HttpResponse(data, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition(filename, fallback)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _xlsx(data, *ranking_export.rankings_filename(rulebook))
 
 
 @login_required
@@ -65,23 +61,19 @@ def rankings(request, pk: int):
 def briefing(request):
     """The printable briefing of ``?region=<code>&quarter=<2026Q3>`` (defaults: the user's own
     region, the last quarter that has ended)."""
-    user = request.user
-    if not may_export(user):
-        raise Http404(_("您没有可导出的报表。"))
-    code = request.GET.get("region") or (user.region.code if user.region_id else "")
-    region = Region.objects.filter(code=code).first()
-    if region is None and is_unrestricted(user) and not code:
-        region = Region.objects.filter(parent__isnull=True).order_by("code").first()
-    if region is None or not can_export_for(user, region):
-        raise Http404(_("区划不存在或不在您的权限范围内"))
-    if request.GET.get("quarter"):
-        quarter = Quarter.parse(request.GET["quarter"])
-        if quarter is None:
-            raise Http404(_("季度格式应为 2026Q1。"))
-    else:
-        quarter = Quarter.of(periods.today()).previous()
-    report = briefing_report.briefing(user=user, region=region, quarter=quarter)
+    region = _exporting_region(request)
+    report = briefing_report.briefing(user=request.user, region=region, quarter=_quarter(request))
     return render(request, "exports/briefing.html", {"report": report})
+
+
+def _quarter(request) -> Quarter:
+    """``?quarter=2026Q3``, by default the last quarter that has ended; 404 when malformed."""
+    if not request.GET.get("quarter"):
+        return Quarter.of(periods.today()).previous()
+    quarter = Quarter.parse(request.GET["quarter"])
+    if quarter is None:
+        raise Http404(_("季度格式应为 2026Q1。"))
+    return quarter
 
 
 def _xlsx(data: bytes, filename: str, fallback: str) -> HttpResponse:

@@ -7,25 +7,20 @@ handler), so it is never written to disk or parsed.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import Http404, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
-from assessments.models import Period
-from assessments.reporting import excel_import, excel_limits, excel_template, imports
+from assessments.reporting import excel_import, excel_limits, excel_template, imports, selectors
 from assessments.reporting.errors import Conflict, ReportingError
 from assessments.reporting.imports import ImportRejected
 from portal import spreadsheets
+from portal.uploads import UploadLimit
 
 MAX_LISTED_WARNINGS = 20
-
-
-def _period(year: int, quarter: int) -> Period:
-    return get_object_or_404(Period, year=year, quarter=quarter)
 
 
 def _regions_or_404(user):
@@ -39,7 +34,7 @@ def _regions_or_404(user):
 @require_GET
 def download_template(request, year: int, quarter: int):
     """The quarter's .xlsx template for every region the user enters for."""
-    period = _period(year, quarter)
+    period = selectors.period_or_404(year, quarter)
     regions = _regions_or_404(request.user)
     data = excel_template.build_template(user=request.user, period=period, regions=regions)
     anchor = excel_template.entry_anchor(request.user)
@@ -49,31 +44,6 @@ def download_template(request, year: int, quarter: int):
     response["Content-Disposition"] = spreadsheets.content_disposition(filename, fallback)
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-class UploadLimit(FileUploadHandler):
-    """Stops reading an uploaded file as soon as it is larger than the limit: the rest of it is
-    skipped, never stored, and the view reports the refusal."""
-
-    def __init__(self, max_bytes: int, request=None):
-        super().__init__(request)
-        self.max_bytes = max_bytes
-        self.exceeded = False
-
-    def new_file(self, field_name, file_name, content_type, content_length, *args, **kwargs):
-        super().new_file(field_name, file_name, content_type, content_length, *args, **kwargs)
-        if content_length is not None and content_length > self.max_bytes:
-            self.exceeded = True
-            raise SkipFile
-
-    def receive_data_chunk(self, raw_data, start):
-        if start + len(raw_data) > self.max_bytes:
-            self.exceeded = True
-            raise SkipFile
-        return raw_data
-
-    def file_complete(self, file_size):
-        return None
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -104,7 +74,7 @@ def upload_workbook(request, year: int, quarter: int):
 
 @csrf_protect
 def _upload(request, year: int, quarter: int, handler: UploadLimit):
-    period = _period(year, quarter)
+    period = selectors.period_or_404(year, quarter)
     _regions_or_404(request.user)
     context = {
         "period": period,

@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,6 +31,7 @@ from portal import periods
 from portal.models import Region
 from portal.scoping import (
     anchor_region,
+    can_see_region,
     is_unrestricted,
     reads_only_responsible,
     review_q,
@@ -149,6 +151,19 @@ def histories_for(
 
 def history_for(region: Region, period: Period) -> dict[str, list[Decimal]]:
     return histories_for([region.pk], period)[region.pk]
+
+
+def period_or_404(year: int, quarter: int) -> Period:
+    return get_object_or_404(Period, year=year, quarter=quarter)
+
+
+def visible_region_or_404(user, code: str) -> Region:
+    """The region of that code when the user may see it; 404 otherwise (never a 403 that
+    confirms it exists)."""
+    region = Region.objects.filter(code=code).first()
+    if region is None or not can_see_region(user, region):
+        raise Http404(_("区划不存在或不在您的权限范围内"))
+    return region
 
 
 def previous_period(period: Period) -> Period | None:

@@ -10,18 +10,16 @@ from decimal import Decimal
 from itertools import groupby
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from assessments.models import (
@@ -33,12 +31,10 @@ from assessments.models import (
     ReferenceValue,
     Status,
     Submission,
-    SubmissionFile,
     Value,
 )
-from assessments.reporting import attachments, errors, extensions, selectors, services
+from assessments.reporting import errors, extensions, selectors, services
 from assessments.reporting import references as reference_service
-from assessments.reporting.excel_views import UploadLimit
 from assessments.reporting.validation import Issue, ParseError, as_typed, parse_number, validate
 from portal import periods
 from portal.models import Region
@@ -48,7 +44,6 @@ from portal.scoping import (
     anchor_region,
     can_approve_for,
     can_enter_for,
-    can_see_region,
     is_official,
     may_read_audit,
     may_record_reference_for,
@@ -56,17 +51,6 @@ from portal.scoping import (
     restrict,
     visible_regions,
 )
-
-
-def _period(year: int, quarter: int) -> Period:
-    return get_object_or_404(Period, year=year, quarter=quarter)
-
-
-def _visible_region(user, code: str) -> Region:
-    region = Region.objects.filter(code=code).first()
-    if region is None or not can_see_region(user, region):
-        raise Http404(_("区划不存在或不在您的权限范围内"))
-    return region
 
 
 @login_required
@@ -160,8 +144,8 @@ def _stored(submission: Submission | None) -> tuple[dict[str, str], dict[str, st
 def check_figures(request, region_code: str, year: int, quarter: int):
     """The entry form's checks as the official types: the figures typed so far, checked by the
     same rules and in the same words as on save (validation.validate), nothing saved."""
-    region = _visible_region(request.user, region_code)
-    period = _period(year, quarter)
+    region = selectors.visible_region_or_404(request.user, region_code)
+    period = selectors.period_or_404(year, quarter)
     if not can_enter_for(request.user, region):
         raise Http404(_("只有填报人可以填报数据。"))
     elements = selectors.elements_for_region(region)
@@ -183,8 +167,8 @@ def check_figures(request, region_code: str, year: int, quarter: int):
 @login_required
 def entry(request, region_code: str, year: int, quarter: int):
     """The entry form of one region and quarter; read-only when the user may not edit it."""
-    region = _visible_region(request.user, region_code)
-    period = _period(year, quarter)
+    region = selectors.visible_region_or_404(request.user, region_code)
+    period = selectors.period_or_404(year, quarter)
     elements = selectors.elements_for_region(region)
     if not elements:
         raise Http404(_("该区划本级没有需要填报的数据项"))
@@ -293,67 +277,6 @@ def entry(request, region_code: str, year: int, quarter: int):
 
 
 @login_required
-@require_POST
-def request_extension(request, region_code: str, year: int, quarter: int):
-    """An official asks the office above to reopen a closed quarter."""
-    region = _visible_region(request.user, region_code)
-    period = _period(year, quarter)
-    try:
-        until = date.fromisoformat(request.POST.get("until", ""))
-    except ValueError:
-        messages.error(request, _("请填写有效的申请延至日期（如 2026-04-30）。"))
-    else:
-        try:
-            extensions.request_extension(
-                user=request.user,
-                period=period,
-                region=region,
-                until=until,
-                reason=request.POST.get("reason", ""),
-            )
-            messages.success(request, _("延期申请已提交，等待审核的办公室处理。"))
-        except (errors.ReportingError, PermissionDenied) as error:
-            messages.error(request, str(error))
-    return redirect("assessments:entry", region_code=region.code, year=year, quarter=quarter)
-
-
-@login_required
-@require_POST
-def decide_extension(request, pk: int):
-    """The office grants (until a date) or refuses an extension request, from its queue."""
-    found = get_object_or_404(
-        ExtensionRequest.objects.filter(region__in=visible_regions(request.user)), pk=pk
-    )
-    grant = request.POST.get("decision") == "grant"
-    until = None
-    if grant and request.POST.get("until"):
-        try:
-            until = date.fromisoformat(request.POST["until"])
-        except ValueError:
-            messages.error(request, _("请填写有效的延期截止日期（如 2026-04-30）。"))
-            return redirect("assessments:approval_queue")
-    try:
-        extensions.decide(
-            user=request.user,
-            request=found,
-            grant=grant,
-            until=until,
-            note=request.POST.get("note", ""),
-        )
-        if grant:
-            messages.success(
-                request, _("已批准%(region)s的延期申请。") % {"region": found.region.name}
-            )
-        else:
-            messages.success(
-                request, _("已不予批准%(region)s的延期申请。") % {"region": found.region.name}
-            )
-    except (errors.ReportingError, PermissionDenied) as error:
-        messages.error(request, str(error))
-    return redirect("assessments:approval_queue")
-
-
-@login_required
 def submission_detail(request, pk: int):
     """A submission's figures, status and audit trail; the office decides here."""
     submission = selectors.submission_for(user=request.user, pk=pk)
@@ -426,49 +349,6 @@ def _review_rows(submission: Submission, values: list) -> list[dict]:
                      "last_year": _plain(last_year.get(code)), "median": _plain(median),
                      "far": far, "issues": issues.get(code, [])})  # fmt: skip
     return rows
-
-
-@csrf_exempt  # checked by csrf_protect below, once the upload limit is in place
-@login_required
-@require_POST
-def attach_files(request, pk: int):
-    """An official attaches supporting files to a submission (from its entry page)."""
-    handler = UploadLimit(int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 << 20)), request)
-    try:
-        request.upload_handlers.insert(0, handler)
-    except AttributeError:
-        pass
-    return _attach_files(request, pk)
-
-
-@csrf_protect
-def _attach_files(request, pk: int):
-    submission = selectors.submission_for(user=request.user, pk=pk)
-    uploads = [attachments.Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
-    try:
-        saved = attachments.attach(user=request.user, submission=submission, files=uploads)
-    except (errors.ReportingError, PermissionDenied) as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("已上传 %(n)d 个附件。") % {"n": len(saved)})
-    region, period = submission.region, submission.period
-    return redirect("assessments:entry", region_code=region.code, year=period.year,
-                    quarter=period.quarter)  # fmt: skip
-
-
-@login_required
-def submission_file(request, pk: int):
-    """A submission's attachment, for the reporting chain of its region (never a department)."""
-    found = get_object_or_404(
-        SubmissionFile.objects.filter(
-            submission__in=selectors.submissions_for(user=request.user)
-        ).select_related("submission__region"),
-        pk=pk,
-    )
-    if not may_read_audit(request.user, found.submission.region):
-        raise Http404(_("文件不存在。"))
-    return FileResponse(found.file.open("rb"), as_attachment=True, filename=found.name,
-                        content_type=found.content_type)  # fmt: skip
 
 
 @login_required
@@ -551,10 +431,10 @@ def completeness_report(request):
         quarter = Quarter.parse(request.GET["period"])
         if quarter is None:
             raise BadRequest(_("填报期格式应为“2026Q3”（年份加 Q 和季度）。"))
-        period = _period(quarter.year, quarter.quarter)
+        period = selectors.period_or_404(quarter.year, quarter.quarter)
     anchor = anchor_region(request.user)
     if request.GET.get("region"):
-        region = _visible_region(request.user, request.GET["region"])
+        region = selectors.visible_region_or_404(request.user, request.GET["region"])
     elif anchor is not None:
         region = anchor
     else:
@@ -585,8 +465,8 @@ def reopen(request):
     quarter = request.POST.get("quarter", "")
     if year is None or quarter not in {"1", "2", "3", "4"}:
         raise BadRequest(_("请选择有效的年度和季度。"))
-    period = _period(year, int(quarter))
-    region = _visible_region(request.user, request.POST.get("region", ""))
+    period = selectors.period_or_404(year, int(quarter))
+    region = selectors.visible_region_or_404(request.user, request.POST.get("region", ""))
     try:
         until = date.fromisoformat(request.POST.get("until", ""))
     except ValueError:

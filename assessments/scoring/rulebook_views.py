@@ -18,10 +18,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from assessments.models import Rulebook
 from assessments.reporting import excel_limits
-from assessments.reporting.excel_views import UploadLimit
 from assessments.scoring import rulebook_book, rulebooks
 from portal import spreadsheets
 from portal.scoping import export_q, may_sign_for
+from portal.uploads import UploadLimit
 
 MAX_LISTED_PROBLEMS = 10  # in a message after a refused copy
 

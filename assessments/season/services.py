@@ -9,14 +9,10 @@ evidence) → 汇总 (the office reads every total; it may adjust a judged score
 复核 (the office, or the item's department, answers every objection) → 已发布 (the final result is
 frozen as a publication, and the bottom units get a rectification task)."""
 
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -45,7 +41,7 @@ from assessments.scoring import judged
 from assessments.scoring.publications import PublishRefused, publish_rows
 from assessments.season.scores import current_score, leaves, leaves_of, season_totals
 from portal import notices, periods, scoping
-from portal.evidence import EvidenceRejected, check_evidence, evidence_limits
+from portal.evidence import EvidenceRejected, StoredFiles, Upload, check_all
 from portal.models import Department, Region, Role, User
 
 MAX_TEXT = 2000
@@ -54,12 +50,6 @@ MAX_FILES = 5
 
 class SeasonRefused(ValueError):
     """A step the season does not allow; the message says why, in Chinese."""
-
-
-@dataclass(frozen=True)
-class Upload:
-    name: str
-    data: bytes
 
 
 def _text(value: str, label: str, *, required: bool = False, limit: int = MAX_TEXT) -> str:
@@ -85,47 +75,10 @@ def _log(season, action: str, user, *, unit=None, item_code: str = "", detail: s
 def _checked(files: Sequence[Upload]) -> list:
     if len(files) > MAX_FILES:
         raise SeasonRefused(_("每次最多上传 %(max)d 个佐证材料。") % {"max": MAX_FILES})
-    from django.conf import settings
-
-    max_bytes = int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024))
     try:
-        return [
-            (check_evidence(f.name, f.data, max_bytes=max_bytes, limits=evidence_limits()), f.data)
-            for f in files
-        ]
+        return check_all(files)
     except EvidenceRejected as rejected:
         raise SeasonRefused(str(rejected)) from rejected
-
-
-def _store(checked: list, user, stored: list[str], **owner) -> None:
-    for evidence, data in checked:
-        row = SeasonFile(
-            name=evidence.name,
-            content_type=evidence.content_type,
-            size=evidence.size,
-            sha256=evidence.sha256,
-            uploaded_by=user,
-            **owner,
-        )
-        row.file.save(f"{uuid.uuid4().hex}{evidence.extension}", ContentFile(data), save=False)
-        stored.append(row.file.name)
-        row.save()
-
-
-class _FilesKept:
-    """Files written inside a transaction that fails are removed again (nothing half-saved)."""
-
-    def __init__(self):
-        self.stored: list[str] = []
-
-    def __enter__(self):
-        return self.stored
-
-    def __exit__(self, kind, error, trace):
-        if kind is not None:
-            for name in self.stored:
-                default_storage.delete(name)
-        return False
 
 
 # --- Opening a season --------------------------------------
@@ -266,7 +219,7 @@ def save_self(
     statement = _text(statement, _("自评说明"), required=appraisal.item.method == judged.FREE)
     checked = _checked(files)
     returned = appraisal.state == AppraisalState.RETURNED
-    with _FilesKept() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic():
         locked = Appraisal.objects.select_for_update().get(pk=appraisal.pk)
         if locked.state != appraisal.state:
             raise SeasonRefused(_("该项目的状态刚刚发生变化，请刷新页面后重试。"))
@@ -276,7 +229,8 @@ def save_self(
         if returned:
             locked.state = AppraisalState.SUBMITTED
         locked.save()
-        _store(checked, user, stored, appraisal=locked)
+        for evidence, data in checked:
+            stored.save(SeasonFile(appraisal=locked, uploaded_by=user), evidence, data)
         _log(
             unit.season,
             "resubmit" if returned else "self",
@@ -633,7 +587,7 @@ def object_to(
         raise SeasonRefused(_("该项目不属于本次考核。"))
     statement = _text(statement, _("异议内容"), required=True)
     checked = _checked(files)
-    with _FilesKept() as stored, transaction.atomic():
+    with StoredFiles() as stored, transaction.atomic():
         if Objection.objects.filter(unit=unit, item=item, state=ObjectionState.OPEN).exists():
             raise SeasonRefused(_("对这一项目的异议正在复核中，请等待答复。"))
         objection = Objection.objects.create(
@@ -643,7 +597,8 @@ def object_to(
             score_then=current_score(season, unit, item),
             raised_by=user,
         )
-        _store(checked, user, stored, objection=objection)
+        for evidence, data in checked:
+            stored.save(SeasonFile(objection=objection, uploaded_by=user), evidence, data)
         _log(season, "object", user, unit=unit, item_code=item.code, detail=statement)
     return objection
 

@@ -12,7 +12,6 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from assessments.models import (
@@ -25,10 +24,11 @@ from assessments.models import (
     SeasonLog,
     Stage,
 )
-from assessments.reporting.excel_views import UploadLimit
 from assessments.scoring import judged
 from assessments.season import scores, selectors, services
 from portal import periods, scoping
+from portal.evidence import max_file_bytes, oversize_message
+from portal.uploads import limited_upload, too_large
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -46,25 +46,6 @@ def _date(value: str, default: date) -> date:
 
 def _uploads(request) -> list[services.Upload]:
     return [services.Upload(f.name, f.read()) for f in request.FILES.getlist("files")]
-
-
-def _with_upload_limit(view):
-    """Refuse an oversized upload while it streams in (before CSRF reads the body)."""
-
-    @csrf_exempt
-    @login_required
-    @require_POST
-    def wrapped(request, *args, **kwargs):
-        from django.conf import settings
-
-        handler = UploadLimit(int(getattr(settings, "EVIDENCE_MAX_BYTES", 10 << 20)), request)
-        try:
-            request.upload_handlers.insert(0, handler)
-        except AttributeError:
-            pass
-        return csrf_protect(view)(request, *args, **kwargs)
-
-    return wrapped
 
 
 @login_required
@@ -305,9 +286,15 @@ def unit_page(request, pk: int):
     )
 
 
-@_with_upload_limit
+@limited_upload(max_file_bytes)
+@login_required
+@require_POST
 def self_assess(request, pk: int):
     appraisal = get_object_or_404(selectors.appraisals_for(request.user), pk=pk)
+    back = reverse("season:unit", args=[appraisal.unit_id]) + f"#item-{appraisal.item_id}"
+    if too_large(request):
+        messages.error(request, oversize_message())
+        return _see_other(back)
     try:
         services.save_self(
             appraisal=appraisal,
@@ -433,10 +420,15 @@ def adjust(request, pk: int):
     return _see_other(reverse("season:unit", args=[appraisal.unit_id]))
 
 
-@_with_upload_limit
+@limited_upload(max_file_bytes)
+@login_required
+@require_POST
 def object_to(request, pk: int, item_pk: int):
     unit = selectors.unit_for(request.user, pk)
     item = get_object_or_404(unit.season.rulebook.items, pk=item_pk)
+    if too_large(request):
+        messages.error(request, oversize_message())
+        return _see_other(reverse("season:unit", args=[unit.pk]) + f"#item-{item.pk}")
     try:
         services.object_to(
             unit=unit,

@@ -1,12 +1,8 @@
 """Writes of the workspace: a progress report with its evidence files, all or nothing."""
 
-import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,20 +13,12 @@ from assessments.models import (
 from assessments.workspace.limits import setting
 from assessments.workspace.selectors import MAX_TEXT, may_report
 from portal import periods
-from portal.evidence import EvidenceRejected, check_evidence, evidence_limits
+from portal.evidence import EvidenceRejected, StoredFiles, Upload, check_all
 from portal.periods import Quarter, allowed_quarters
 
 
 class ProgressRefused(ValueError):
     """A progress report refused; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Upload:
-    """An uploaded file as the service sees it: the name the user gave and its bytes."""
-
-    name: str
-    data: bytes
 
 
 def post_update(
@@ -60,42 +48,20 @@ def post_update(
         raise ProgressRefused(
             _("每次最多上传 %(max)d 个佐证材料。") % {"max": setting("EVIDENCE_MAX_FILES")}
         )
-    max_bytes, limits = setting("EVIDENCE_MAX_BYTES"), evidence_limits()
     try:
-        checked = [
-            (check_evidence(f.name, f.data, max_bytes=max_bytes, limits=limits), f.data)
-            for f in files
-        ]
+        checked = check_all(files)
     except EvidenceRejected as rejected:
         raise ProgressRefused(str(rejected)) from rejected
 
-    stored: list[str] = []
-    try:
-        with transaction.atomic():
-            update = ProgressUpdate.objects.create(
-                department=user.department,
-                year=quarter.year,
-                quarter=quarter.quarter,
-                text=text,
-                author=user,
-                **{kind: item},
-            )
-            for evidence, data in checked:
-                row = EvidenceFile(
-                    update=update,
-                    name=evidence.name,
-                    content_type=evidence.content_type,
-                    size=evidence.size,
-                    sha256=evidence.sha256,
-                )
-                # A generated name: the user's file name never reaches the file system.
-                row.file.save(
-                    f"{uuid.uuid4().hex}{evidence.extension}", ContentFile(data), save=False
-                )
-                stored.append(row.file.name)
-                row.save()
-    except BaseException:
-        for name in stored:
-            default_storage.delete(name)
-        raise
+    with StoredFiles() as stored, transaction.atomic():
+        update = ProgressUpdate.objects.create(
+            department=user.department,
+            year=quarter.year,
+            quarter=quarter.quarter,
+            text=text,
+            author=user,
+            **{kind: item},
+        )
+        for evidence, data in checked:
+            stored.save(EvidenceFile(update=update), evidence, data)
     return update

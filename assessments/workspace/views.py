@@ -15,13 +15,14 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_http_methods
 
 from assessments.models import WorkKind
-from assessments.reporting.excel_views import UploadLimit
 from assessments.season import selectors as season_selectors
 from assessments.workspace import limits, overview, page, selectors, services, states
 from assessments.workspace.services import ProgressRefused, Upload
 from portal import periods
+from portal.evidence import oversize_message
 from portal.periods import Quarter
 from portal.scoping import is_department, may_follow_departments
+from portal.uploads import UploadLimit
 from targets.models import AssignmentRole
 
 
@@ -111,9 +112,7 @@ def _item(request, kind: str, pk: int, handler: UploadLimit):
         max_bytes = handler.max_bytes
         files = request.FILES.getlist("files")
         if handler.exceeded or any(f.size > max_bytes for f in files):
-            error = _("文件过大，单个文件上限为 %(max)g MB；没有保存任何内容。") % {
-                "max": max_bytes / 1024 / 1024
-            }
+            error = oversize_message()
         elif quarter is None:
             error = _("请选择进展所属的季度。")
         else:
