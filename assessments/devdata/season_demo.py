@@ -13,7 +13,7 @@ from assessments.devdata.reference import _create_item
 from assessments.models import Rulebook, Season, Stage, Subject
 from assessments.scoring import rulebooks
 from assessments.scoring.rulebook_checks import ItemDraft
-from assessments.season import services
+from assessments.season import services, stages
 from portal.models import Department, Region, Role, User
 from targets.services import read_yaml
 
@@ -193,11 +193,11 @@ def seed_seasons(*, path: Path, today: date) -> list[Season]:
               review_day=min(today, windows["review"]))  # fmt: skip
         target = spec.get("stage", Stage.SELF)
         while season.stage != target:
-            season = services.advance(season=season, user=office)
+            season = stages.advance(season=season, user=office)
         for key, items in (spec.get("progress") or {}).get("objections", {}).items():
             unit = _unit(season, key)
             for code, statement in items.items():
-                services.object_to(unit=unit, item=book.items.get(code=code), user=_actor(unit),
+                stages.object_to(unit=unit, item=book.items.get(code=code), user=_actor(unit),
                                    statement=statement, on=today,
                                    files=[services.Upload("补充材料.pdf", PDF)])  # fmt: skip
         seasons.append(season)

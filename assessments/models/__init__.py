@@ -13,6 +13,7 @@ from assessments.models.assessment import (
     TargetWarning,
     WarningLevel,
 )
+from assessments.models.files import StoredFile, SubmissionFile
 from assessments.models.progress import (
     DepartmentWork,
     EvidenceFile,
@@ -28,19 +29,15 @@ from assessments.models.reporting import (
     AuditSource,
     DataElement,
     ElementRule,
-    ExtensionRequest,
-    ExtensionState,
     Indicator,
     IndicatorKind,
     Period,
     ReferenceValue,
     Status,
     Submission,
-    SubmissionFile,
     TargetMeasure,
     Value,
     ValueType,
-    WindowReopening,
 )
 from assessments.models.rulebook import (
     JUDGED_METHODS,
@@ -72,6 +69,7 @@ from assessments.models.season import (
     SelfStatus,
     Stage,
 )
+from assessments.models.windows import ExtensionRequest, ExtensionState, WindowReopening
 
 __all__ = [
     "STAGE_ORDER",
@@ -125,6 +123,7 @@ __all__ = [
     "Subject",
     "JUDGED_METHODS",
     "Status",
+    "StoredFile",
     "Submission",
     "SubmissionFile",
     "TargetMeasure",

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from assessments.models.files import StoredFile
 from assessments.models.publication import Publication
 from assessments.models.rulebook import Rulebook, RuleItem
 from portal.models import Department, Region
@@ -263,9 +264,8 @@ class Objection(models.Model):
         return gettext("%(unit)s 对 %(item)s 的异议") % {"unit": self.unit, "item": self.item.code}
 
 
-class SeasonFile(models.Model):
-    """A file backing a self-assessment or an objection: checked as evidence files are, stored
-    under a generated name, served only through the season's scoped download."""
+class SeasonFile(StoredFile):
+    """A file backing a self-assessment or an objection."""
 
     appraisal = models.ForeignKey(
         Appraisal,
@@ -284,18 +284,6 @@ class SeasonFile(models.Model):
         related_name="files",
     )
     file = models.FileField(_("文件"), upload_to="season/%Y/%m/", max_length=255)
-    name = models.CharField(_("原文件名"), max_length=255)
-    content_type = models.CharField(_("文件类型"), max_length=100)
-    size = models.PositiveIntegerField(_("大小（字节）"))
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("上传人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    uploaded_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("考核佐证材料")
@@ -310,9 +298,6 @@ class SeasonFile(models.Model):
                 ),
             )
         ]
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Rectification(models.Model):

@@ -21,7 +21,7 @@ from assessments.models import (
     SelfStatus,
     Stage,
 )
-from assessments.season import services
+from assessments.season import services, stages
 from portal import periods, scoping
 
 
@@ -181,15 +181,15 @@ def todos(user) -> list[Todo]:
                                   "season:review", (season.pk,), season.review_until))  # fmt: skip
         if season.stage in (Stage.PUBLICITY, Stage.RECHECK):
             open_ = [o for o in objections_for(user, unit__season=season, state=ObjectionState.OPEN)
-                     if services.may_answer(user, o)]  # fmt: skip
+                     if stages.may_answer(user, o)]  # fmt: skip
             if open_:
                 found.append(Todo(season, _("答复 %(n)d 条异议") % {"n": len(open_)},
                                   "season:detail", (season.pk,), None))  # fmt: skip
-        if scoping.may_run_season(user, season.rulebook.scope) and services.due_to_advance(
+        if scoping.may_run_season(user, season.rulebook.scope) and stages.due_to_advance(
             season, periods.today()
         ):
             found.append(Todo(season, _("进入下一阶段：%(stage)s")
-                              % {"stage": Stage(services.next_stage(season)).label},
+                              % {"stage": Stage(stages.next_stage(season)).label},
                               "season:detail", (season.pk,), None))  # fmt: skip
     for task in rectifications_for(user).filter(done_at__isnull=True):
         found.append(Todo(task.unit.season, _("报送整改情况"), "season:unit", (task.unit_id,),

@@ -25,7 +25,7 @@ from assessments.models import (
     Stage,
 )
 from assessments.scoring import judged
-from assessments.season import scores, selectors, services
+from assessments.season import scores, selectors, services, stages
 from portal import periods, scoping
 from portal.evidence import max_file_bytes, oversize_message
 from portal.uploads import limited_upload, too_large
@@ -35,6 +35,17 @@ def _see_other(url: str) -> HttpResponseRedirect:
     response = HttpResponseRedirect(url)
     response.status_code = 303
     return response
+
+
+def _step(request, back: str, done: str, action) -> HttpResponseRedirect:
+    """Take one step of the season: say it was done, or why it was refused; back to the page."""
+    try:
+        action()
+    except services.SeasonRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, done)
+    return _see_other(back)
 
 
 def _date(value: str, default: date) -> date:
@@ -110,7 +121,7 @@ def detail(request, pk: int):
         objection.answerable = (
             objection.state == ObjectionState.OPEN
             and season.stage in (Stage.PUBLICITY, Stage.RECHECK)
-            and services.may_answer(user, objection)
+            and stages.may_answer(user, objection)
         )
     if not oversees:
         return render(
@@ -143,9 +154,9 @@ def detail(request, pk: int):
             "runs_it": runs_it,
             "oversees": True,
             "unit": unit,
-            "next": Stage(services.next_stage(season)).label if services.next_stage(season) else "",
-            "next_final": services.next_stage(season) == Stage.FINAL,
-            "blockers": services.blockers(season),
+            "next": Stage(stages.next_stage(season)).label if stages.next_stage(season) else "",
+            "next_final": stages.next_stage(season) == Stage.FINAL,
+            "blockers": stages.blockers(season),
             "objections": objections,
             "version": version,
             "cache_seconds": SUMMARY_CACHE_SECONDS,
@@ -188,7 +199,7 @@ def _overview(season) -> dict:
 def advance(request, pk: int):
     season = selectors.season_for(request.user, pk)
     try:
-        season = services.advance(season=season, user=request.user)
+        season = stages.advance(season=season, user=request.user)
     except services.SeasonRefused as refused:
         messages.error(request, str(refused))
     else:
@@ -295,20 +306,17 @@ def self_assess(request, pk: int):
     if too_large(request):
         messages.error(request, oversize_message())
         return _see_other(back)
-    try:
-        services.save_self(
+    return _step(
+        request,
+        back,
+        _("已保存项目 %(code)s 的自评。") % {"code": appraisal.item.code},
+        lambda: services.save_self(
             appraisal=appraisal,
             user=request.user,
             choice=_choice_from(request, appraisal.item, ""),
             statement=request.POST.get("statement", ""),
             files=_uploads(request),
-        )
-    except services.SeasonRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("已保存项目 %(code)s 的自评。") % {"code": appraisal.item.code})
-    return _see_other(
-        reverse("season:unit", args=[appraisal.unit_id]) + f"#item-{appraisal.item_id}"
+        ),
     )
 
 
@@ -316,13 +324,12 @@ def self_assess(request, pk: int):
 @require_POST
 def submit(request, pk: int):
     unit = selectors.unit_for(request.user, pk)
-    try:
-        services.submit_self(unit=unit, user=request.user)
-    except services.SeasonRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("自评已提交，等待评审。"))
-    return _see_other(reverse("season:unit", args=[unit.pk]))
+    return _step(
+        request,
+        reverse("season:unit", args=[unit.pk]),
+        _("自评已提交，等待评审。"),
+        lambda: services.submit_self(unit=unit, user=request.user),
+    )
 
 
 @login_required
@@ -406,18 +413,17 @@ def review_item(request, pk: int):
 @require_POST
 def adjust(request, pk: int):
     appraisal = get_object_or_404(selectors.appraisals_for(request.user), pk=pk)
-    try:
-        services.adjust(
+    return _step(
+        request,
+        reverse("season:unit", args=[appraisal.unit_id]),
+        _("已调整项目 %(code)s 的得分。") % {"code": appraisal.item.code},
+        lambda: services.adjust(
             appraisal=appraisal,
             user=request.user,
             score=request.POST.get("score", ""),
             reason=request.POST.get("reason", ""),
-        )
-    except services.SeasonRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("已调整项目 %(code)s 的得分。") % {"code": appraisal.item.code})
-    return _see_other(reverse("season:unit", args=[appraisal.unit_id]))
+        ),
+    )
 
 
 @limited_upload(max_file_bytes)
@@ -426,56 +432,54 @@ def adjust(request, pk: int):
 def object_to(request, pk: int, item_pk: int):
     unit = selectors.unit_for(request.user, pk)
     item = get_object_or_404(unit.season.rulebook.items, pk=item_pk)
+    back = reverse("season:unit", args=[unit.pk]) + f"#item-{item.pk}"
     if too_large(request):
         messages.error(request, oversize_message())
-        return _see_other(reverse("season:unit", args=[unit.pk]) + f"#item-{item.pk}")
-    try:
-        services.object_to(
+        return _see_other(back)
+    return _step(
+        request,
+        back,
+        _("异议已提交，复核后将在此答复。"),
+        lambda: stages.object_to(
             unit=unit,
             item=item,
             user=request.user,
             statement=request.POST.get("statement", ""),
             files=_uploads(request),
-        )
-    except services.SeasonRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("异议已提交，复核后将在此答复。"))
-    return _see_other(reverse("season:unit", args=[unit.pk]) + f"#item-{item.pk}")
+        ),
+    )
 
 
 @login_required
 @require_POST
 def answer(request, pk: int):
     objection = get_object_or_404(selectors.objections_for(request.user), pk=pk)
-    try:
-        services.answer(
+    return _step(
+        request,
+        reverse("season:detail", args=[objection.unit.season_id]) + "#objections",
+        _("已答复异议。"),
+        lambda: stages.answer(
             objection=objection,
             user=request.user,
             change=request.POST.get("decision") == "change",
             new_score=request.POST.get("new_score", ""),
             text=request.POST.get("answer", ""),
-        )
-    except services.SeasonRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("已答复异议。"))
-    return _see_other(reverse("season:detail", args=[objection.unit.season_id]) + "#objections")
+        ),
+    )
 
 
 @login_required
 @require_POST
 def rectify(request, pk: int):
     task = get_object_or_404(selectors.rectifications_for(request.user), pk=pk)
-    try:
-        services.report_rectification(
+    return _step(
+        request,
+        reverse("season:unit", args=[task.unit_id]),
+        _("已报送整改情况。"),
+        lambda: stages.report_rectification(
             rectification=task, user=request.user, report=request.POST.get("report", "")
-        )
-    except services.SeasonRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("已报送整改情况。"))
-    return _see_other(reverse("season:unit", args=[task.unit_id]))
+        ),
+    )
 
 
 @login_required

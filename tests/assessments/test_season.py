@@ -29,7 +29,7 @@ from assessments.models import (
     Subject,
 )
 from assessments.scoring import judged
-from assessments.season import services
+from assessments.season import services, stages
 from assessments.season.totals import Rules, UnitScores, totals
 from portal import periods
 from portal.models import Department, Notice, Region, Role
@@ -185,7 +185,7 @@ def test_a_whole_departments_season_by_hand(book, people, settings, tmp_path):
         services.save_self(appraisal=_appraisal(season, "区财政局", code), user=finance,
                            choice=choice, statement="说明")  # fmt: skip
     services.submit_self(unit=_appraisal(season, "区财政局", "1").unit, user=finance)
-    services.advance(season=season, user=office)  # → 评审
+    stages.advance(season=season, user=office)  # → 评审
 
     # 评审: 区财政局 reviews item 2 of the branch (not its own); the office the rest.
     branch_2 = _appraisal(season, "市质监局直属二分局", "2")
@@ -215,7 +215,7 @@ def test_a_whole_departments_season_by_hand(book, people, settings, tmp_path):
                     reason="")  # fmt: skip
     services.review(appraisal=_appraisal(season, "区财政局", "3"), user=office, choice="1.5",
                     reason="举措一般")  # fmt: skip
-    services.advance(season=season, user=office)  # → 汇总
+    stages.advance(season=season, user=office)  # → 汇总
 
     # 汇总: the office raises 区财政局's item 3 from 1.5 to 2, with its reason.
     with pytest.raises(services.SeasonRefused, match="调整理由"):
@@ -223,25 +223,25 @@ def test_a_whole_departments_season_by_hand(book, people, settings, tmp_path):
                         reason="")  # fmt: skip
     services.adjust(appraisal=_appraisal(season, "区财政局", "3"), user=office, score="2",
                     reason="补充了专项经费材料")  # fmt: skip
-    services.advance(season=season, user=office)  # → 公示
+    stages.advance(season=season, user=office)  # → 公示
 
     # 公示: 区财政局 objects to item 1 (2 points); the office changes it to 4.
     finance_unit = _appraisal(season, "区财政局", "1").unit
     item_1 = book.items.get(code="1")
-    objection = services.object_to(unit=finance_unit, item=item_1, user=finance,
+    objection = stages.object_to(unit=finance_unit, item=item_1, user=finance,
                                    statement="已纳入区国民经济和社会发展规划",
                                    files=[services.Upload("规划纲要.pdf", PDF)])  # fmt: skip
     assert objection.score_then == Decimal("2.00")
     with pytest.raises(services.SeasonRefused, match="正在复核"):
-        services.object_to(unit=finance_unit, item=item_1, user=finance, statement="再提一次")
+        stages.object_to(unit=finance_unit, item=item_1, user=finance, statement="再提一次")
     with pytest.raises(services.SeasonRefused, match="只有被考核单位本身"):
-        services.object_to(unit=finance_unit, item=item_1, user=branch, statement="替它提")
-    services.advance(season=season, user=office)  # → 复核
+        stages.object_to(unit=finance_unit, item=item_1, user=branch, statement="替它提")
+    stages.advance(season=season, user=office)  # → 复核
     with pytest.raises(services.SeasonRefused, match="异议未复核"):
-        services.advance(season=season, user=office)
-    services.answer(objection=objection, user=office, change=True, new_score="4",
+        stages.advance(season=season, user=office)
+    stages.answer(objection=objection, user=office, change=True, new_score="4",
                     text="规划纲要第三章已列入质量目标")  # fmt: skip
-    season = services.advance(season=season, user=office)  # → 已发布
+    season = stages.advance(season=season, user=office)  # → 已发布
     assert season.stage == Stage.FINAL
 
     # Branch: 4 + (3 − 2 × 0.5) + 2.5 = 8.50 (B); 区财政局: 4 + 3 + 2 = 9.00 (A).
@@ -286,22 +286,22 @@ def test_windows_and_stages_refuse_late_or_early_steps(book, people):
         services.review(appraisal=_appraisal(season, "区财政局", "1"), user=people["office"],
                         choice="0", reason="")  # fmt: skip
     with pytest.raises(services.SeasonRefused, match="公示期内"):
-        services.object_to(
+        stages.object_to(
             unit=_appraisal(season, "区财政局", "1").unit,
             item=book.items.get(code="1"),
             user=people["finance"],
             statement="x",
         )
     with pytest.raises(services.SeasonRefused, match="只有组织考核"):
-        services.advance(season=season, user=people["city"])
+        stages.advance(season=season, user=people["city"])
     with pytest.raises(services.SeasonRefused, match="不能重复"):
         _open(book, people["office"])
     # Moving on without a unit's self-assessment: its items go to review unclaimed, logged.
-    services.advance(season=season, user=people["office"])
+    stages.advance(season=season, user=people["office"])
     assert not Appraisal.objects.filter(unit__season=season, state=AppraisalState.DRAFT).exists()
     assert SeasonLog.objects.filter(season=season, action="late").exists()
     with pytest.raises(services.SeasonRefused, match="未评审"):
-        services.advance(season=season, user=people["office"])
+        stages.advance(season=season, user=people["office"])
 
 
 def test_a_bad_file_leaves_nothing_saved(book, people, settings, tmp_path):
@@ -362,7 +362,7 @@ def test_a_unit_reads_its_review_scores_only_from_publicity(client, book, people
         services.save_self(appraisal=_appraisal(season, "区财政局", code), user=finance,
                            choice=choice, statement="说明")  # fmt: skip
     services.submit_self(unit=_appraisal(season, "区财政局", "1").unit, user=finance)
-    services.advance(season=season, user=people["office"])
+    stages.advance(season=season, user=people["office"])
     services.review(appraisal=_appraisal(season, "区财政局", "3"), user=people["office"],
                     choice="0.75", reason="举措未落实")  # fmt: skip
     client.force_login(finance)
@@ -400,7 +400,7 @@ def test_who_reads_what_through_the_api(book, people, admin_user):
         services.save_self(appraisal=_appraisal(season, "区财政局", code), user=people["finance"],
                            choice=choice, statement="说明")  # fmt: skip
     services.submit_self(unit=_appraisal(season, "区财政局", "1").unit, user=people["finance"])
-    services.advance(season=season, user=people["office"])
+    stages.advance(season=season, user=people["office"])
     services.review(appraisal=_appraisal(season, "区财政局", "3"), user=people["office"],
                     choice="0.75", reason="举措未落实")  # fmt: skip
 
@@ -453,7 +453,7 @@ def test_reminders_go_once_to_who_still_owes_a_step(book, people, mailoutbox):
     assert "提交自评" in mailoutbox[0].subject
     # In review: the office owes items 1 and 3 of both units and item 2 of 区财政局 (its own
     # lead item); 区财政局 owes item 2 of the branch. One mail each.
-    services.advance(season=season, user=people["office"])
+    stages.advance(season=season, user=people["office"])
     on = season.review_until - timedelta(days=1)
     assert reminders.send_season_reminders(on=on).sent == 2
     assert sorted(m.to[0] for m in mailoutbox[1:]) == ["finance@example.gov.cn",
@@ -478,3 +478,21 @@ def test_the_admin_shows_a_season_and_refuses_windows_out_of_order(client, book,
     }
     response = client.post(url, data)
     assert response.status_code == 200 and "自评截止 ≤ 评审截止" in response.content.decode()
+
+
+def test_a_file_over_the_limit_is_refused_in_words_not_dropped(client, book, people, settings,
+                                                                tmp_path):  # fmt: skip
+    settings.MEDIA_ROOT = tmp_path
+    settings.EVIDENCE_MAX_BYTES = 20
+    season = _open(book, people["office"])
+    appraisal = _appraisal(season, "区财政局", "1")
+    client.force_login(people["finance"])
+    response = client.post(
+        reverse("season:self", args=[appraisal.pk]),
+        {"choice": "0", "statement": "附规划文件",
+         "files": [SimpleUploadedFile("规划.pdf", PDF, content_type="application/pdf")]},
+        follow=True,
+    )  # fmt: skip
+    assert "文件过大" in response.content.decode()
+    appraisal.refresh_from_db()
+    assert appraisal.self_score is None and not SeasonFile.objects.exists()

@@ -39,7 +39,7 @@ from assessments.models import (
     Stage,
 )
 from assessments.scoring import runs
-from assessments.season import services
+from assessments.season import services, stages
 from portal import periods
 from portal.models import RegionLevel, Role, User
 
@@ -132,7 +132,7 @@ class Command(BaseCommand):
 
         start = time.perf_counter()
         for season in seasons:
-            services.advance(season=season, user=_office(season.rulebook.scope))
+            stages.advance(season=season, user=_office(season.rulebook.scope))
         publish_s = time.perf_counter() - start
         units = PublishedResult.objects.filter(
             publication__in=Season.objects.filter(pk__in=[s.pk for s in seasons]).values(
